@@ -1,0 +1,132 @@
+"""Due times of cases and work orders from the pack's clocks (pack key ``sla``).
+
+The pack says how long each step may take (``Pack.clocks_for``); the business calendar turns
+a start time and a duration into a deadline. ``next_due_at`` holds the earliest deadline still
+pending, so the sweep and the "overdue" filter read one indexed column.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+from tousu.cases.models import Case, WorkOrder
+from tousu.packs.schema import Pack
+from tousu.rules.calendar import BusinessCalendar
+from tousu.rules.durations import Duration
+from tousu.rules.lifecycle import OPEN, Status
+
+DUE_FIELDS = [
+    "due_acknowledge",
+    "due_resolve",
+    "due_reply",
+    "due_follow_up",
+    "due_statutory_reply",
+    "next_due_at",
+]
+
+
+@lru_cache(maxsize=1)
+def business_calendar() -> BusinessCalendar:
+    return BusinessCalendar()
+
+
+def _add(start: datetime | None, limit: Duration | None) -> datetime | None:
+    if start is None or limit is None:
+        return None
+    return business_calendar().add(start, limit)
+
+
+def _clocks(case: Case, pack: Pack) -> dict[str, Duration]:
+    return pack.clocks_for(
+        severity=case.severity, request_type=case.request_type, category=case.category or None
+    )
+
+
+def refresh_order_due(
+    order: WorkOrder, case: Case, pack: Pack, now: datetime, progressed: bool = False
+) -> None:
+    """Deadlines of one work order, counted from its issue time (progress from ``now``)."""
+    clocks = _clocks(case, pack)
+    order.due_acknowledge = _add(order.issued_at, clocks.get("acknowledge"))
+    order.due_resolve = _add(order.issued_at, clocks.get("handle") or clocks.get("resolve"))
+    pending: list[datetime | None] = []
+    if order.status == WorkOrder.State.ISSUED:
+        pending.append(order.due_acknowledge)
+    if order.status in WorkOrder.LIVE:
+        pending.append(order.due_resolve)
+        if progressed:
+            policy_every = _progress_every(case, pack)
+            pending.append(_add(now, policy_every))
+    order.next_due_at = min((d for d in pending if d is not None), default=None)
+
+
+def _progress_every(case: Case, pack: Pack) -> Duration | None:
+    lineage = tuple(c.code for c in pack.lineage(case.category)) if case.category else ()
+    every = None
+    for policy in sorted(pack.sla.policies, key=lambda p: p.specificity):
+        if policy.matches(case.severity, case.request_type, lineage) and policy.progress_every:
+            every = policy.progress_every
+    return every
+
+
+def refresh_due(case: Case, pack: Pack, now: datetime) -> None:
+    """Recompute the case's deadlines for its current status, severity and category."""
+    clocks = _clocks(case, pack)
+    status = Status(case.status)
+    received = case.received_at
+    case.due_resolve = _add(received, clocks.get("resolve"))
+    issued = []
+    if case.pk:
+        issued = [
+            o.due_acknowledge
+            for o in case.work_orders.filter(status=WorkOrder.State.ISSUED)
+            if o.due_acknowledge
+        ]
+    if status == Status.REGISTERED:
+        case.due_acknowledge = _add(received, clocks.get("dispatch") or clocks.get("acknowledge"))
+    else:
+        case.due_acknowledge = min(issued, default=None)
+    case.due_reply = (
+        _add(now, clocks.get("reply"))
+        if status == Status.RESOLVED
+        else (case.due_reply if status in (Status.REPLIED, Status.CLOSED) else None)
+    )
+    follow_up_needed = case.request_type in pack.follow_up.required_for
+    case.due_follow_up = (
+        _add(case.replied_at, pack.follow_up.within)
+        if status == Status.REPLIED and follow_up_needed
+        else None
+    )
+    statutory = pack.sla.statutory
+    case.due_statutory_reply = (
+        _add(received, statutory.reply)
+        if statutory and case.request_type in statutory.applies_to
+        else None
+    )
+    case.next_due_at = _next_due(case, status)
+
+
+def _next_due(case: Case, status: Status) -> datetime | None:
+    pending: list[datetime | None] = []
+    if status in OPEN:
+        pending += [case.due_acknowledge, case.due_resolve]
+    if status in OPEN or status == Status.RESOLVED:
+        pending.append(case.due_statutory_reply)
+    if status == Status.RESOLVED:
+        pending.append(case.due_reply)
+    if status == Status.REPLIED:
+        pending.append(case.due_follow_up)
+    return min((d for d in pending if d is not None), default=None)
+
+
+def appeal_open(case: Case, pack: Pack, now: datetime) -> bool:
+    """A customer may ask for review until the pack's appeal window after the reply closes."""
+    if pack.appeal_window is None or case.replied_at is None:
+        return pack.appeal_window is not None
+    deadline = _add(case.replied_at, pack.appeal_window)
+    return deadline is not None and now <= deadline
+
+
+def is_overdue(case: Case, now: datetime) -> bool:
+    return case.overdue or (case.next_due_at is not None and case.next_due_at < now)

@@ -1,0 +1,263 @@
+"""The system of record: customers, cases, work orders, the event history.
+
+Models hold data only; every write goes through ``tousu.cases.services``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from tousu.rules.lifecycle import Status
+
+# Limits on free text, documented in docs/api.md and enforced by the API schemas.
+MAX_DESCRIPTION = 5000
+MAX_SHORT_TEXT = 200
+MAX_NOTE = 2000
+
+CHANNELS = (
+    "phone",
+    "walk_in",
+    "letter",
+    "fax",
+    "email",
+    "web",
+    "app",
+    "wechat",
+    "social",
+    "opinion_box",
+    "media",
+    "regulator",
+    "headquarters",
+    "internal_transfer",
+)
+REQUEST_TYPES = ("inquiry", "consultation", "fault", "complaint", "report", "suggestion")
+VALIDITIES = ("valid", "assist", "invalid")
+RESPONSIBILITY_CLASSES = ("class1", "class2", "class3")
+SOLUTION_KINDS = (
+    "explanation",
+    "repair",
+    "replacement",
+    "refund",
+    "compensation",
+    "apology",
+    "other",
+)
+SATISFACTIONS = ("satisfied", "basically_satisfied", "dissatisfied")
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, v) for v in values]
+
+
+class Customer(models.Model):
+    name = models.CharField(max_length=MAX_SHORT_TEXT, blank=True)
+    phone = models.CharField(max_length=40, blank=True, db_index=True)
+    email = models.CharField(max_length=MAX_SHORT_TEXT, blank=True)
+    address = models.CharField(max_length=MAX_SHORT_TEXT, blank=True)
+    household = models.CharField(max_length=MAX_SHORT_TEXT, blank=True)  # room / account holder
+    id_number = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class CaseSerial(models.Model):
+    """The last serial used in a month (Asia/Shanghai); numbers are YYYYMM + 6-digit serial."""
+
+    month = models.CharField(max_length=6, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Incident(models.Model):
+    """A group of complaints about the same matter (批量 / 集体 / 热点)."""
+
+    pack = models.CharField(max_length=40)
+    category = models.CharField(max_length=60)
+    key = models.CharField(max_length=MAX_SHORT_TEXT)
+    title = models.CharField(max_length=MAX_SHORT_TEXT)
+    size = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Case(models.Model):
+    number = models.CharField(max_length=12, unique=True)
+    pack = models.CharField(max_length=40, db_index=True)
+    pack_version = models.ForeignKey("packs.PackVersion", on_delete=models.PROTECT, null=True)
+    status = models.CharField(
+        max_length=20, choices=[(s.value, s.value) for s in Status], default=Status.REGISTERED.value
+    )
+    channel = models.CharField(max_length=20, choices=_choices(CHANNELS))
+    request_type = models.CharField(max_length=20, choices=_choices(REQUEST_TYPES))
+    category = models.CharField(max_length=60, blank=True)
+    validity = models.CharField(max_length=10, choices=_choices(VALIDITIES), blank=True)
+    validity_reason = models.CharField(max_length=60, blank=True)
+    responsibility_class = models.CharField(
+        max_length=10, blank=True, choices=_choices(RESPONSIBILITY_CLASSES)
+    )
+    severity = models.CharField(max_length=30, blank=True)
+    severity_rank = models.PositiveSmallIntegerField(default=0)
+    escalation_level = models.CharField(max_length=30, blank=True)
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="cases")
+    description = models.TextField(max_length=MAX_DESCRIPTION)
+    demand = models.TextField(max_length=MAX_NOTE, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField()
+    location = models.CharField(max_length=MAX_SHORT_TEXT, blank=True)
+    complained_unit = models.ForeignKey(
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_against",
+    )
+    complained_person = models.CharField(max_length=MAX_SHORT_TEXT, blank=True)
+    first_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="first_owned_cases",
+    )
+    intake_unit = models.ForeignKey(
+        "org.Unit", null=True, on_delete=models.PROTECT, related_name="intake_cases"
+    )
+    facts = models.JSONField(default=dict, blank=True)
+    references = models.JSONField(default=dict, blank=True)  # phone / account / order / room
+    walk_in_confirmed = models.BooleanField(default=False)  # 签字确认
+    script = models.JSONField(null=True, blank=True)  # code, version, answers, outcome, wording
+
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+    )
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
+    urge_count = models.PositiveIntegerField(default=0)
+    escalation_count = models.PositiveIntegerField(default=0)
+    rejection_count = models.PositiveIntegerField(default=0)
+    appeal_count = models.PositiveIntegerField(default=0)
+    satisfaction = models.CharField(max_length=30, blank=True, choices=_choices(SATISFACTIONS))
+    findings = models.TextField(blank=True)
+    root_cause = models.TextField(blank=True)
+
+    overdue = models.BooleanField(default=False)
+    due_acknowledge = models.DateTimeField(null=True, blank=True)
+    due_resolve = models.DateTimeField(null=True, blank=True)
+    due_reply = models.DateTimeField(null=True, blank=True)
+    due_follow_up = models.DateTimeField(null=True, blank=True)
+    due_statutory_reply = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True)
+
+    search_text = models.TextField(blank=True)  # jieba-segmented words for full-text search
+    version = models.PositiveIntegerField(default=1)  # bumped by every change
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    replied_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "next_due_at"], name="case_status_due"),
+            models.Index(fields=["next_due_at"], name="case_next_due"),
+            models.Index(fields=["created_at"], name="case_created"),
+            models.Index(fields=["category", "created_at"], name="case_category_created"),
+            models.Index(fields=["intake_unit", "status"], name="case_intake_unit_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class WorkOrder(models.Model):
+    class State(models.TextChoices):
+        ISSUED = "issued"
+        ACKNOWLEDGED = "acknowledged"
+        DONE = "done"
+        RETURNED = "returned"
+        CANCELLED = "cancelled"
+
+    LIVE = (State.ISSUED, State.ACKNOWLEDGED)
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="work_orders")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="work_orders")
+    status = models.CharField(max_length=20, choices=State.choices, default=State.ISSUED)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_orders",
+    )
+    issued_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+    due_acknowledge = models.DateTimeField(null=True, blank=True)
+    due_resolve = models.DateTimeField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    escalation_step = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["unit", "status"], name="wo_unit_status"),
+            models.Index(fields=["next_due_at"], name="wo_next_due"),
+        ]
+
+
+class Proposal(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+        NOT_REQUIRED = "not_required"  # the pack does not ask the customer to confirm
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proposals")
+    round = models.PositiveSmallIntegerField()
+    solutions = models.JSONField()  # [{kind, description, amount}]
+    status = models.CharField(max_length=20, choices=State.choices)
+    final = models.BooleanField(default=False)  # a final offer: rejecting it upgrades the case
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
+
+
+class Event(models.Model):
+    """One append-only history row. Never updated or deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=60)  # dotted, e.g. case.dispatched
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    at = models.DateTimeField()
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["case", "id"], name="event_case_id")]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("events are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("events are append-only")
+
+
+class IdempotencyKey(models.Model):
+    """Remembers which case an Idempotency-Key created, with a hash of the request body."""
+
+    key = models.CharField(max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    body_hash = models.CharField(max_length=64)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key")]

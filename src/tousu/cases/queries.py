@@ -1,0 +1,205 @@
+"""Reads: the filtered case list, one case with its history, the work-order list.
+
+Every read starts from what the user may see (``tousu.org.permissions``) and loads related
+rows in a fixed number of queries, whatever the page size.
+
+Counting: an exact ``COUNT(*)`` over a large table costs more than the page itself, so lists
+count at most ``COUNT_LIMIT`` rows (``SELECT COUNT(*) FROM (… LIMIT n)``) and say whether the
+count is exact. A short last page is counted without any extra query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from tousu.cases.models import Case, Event, Proposal, WorkOrder
+from tousu.cases.search import filter_by_keywords
+from tousu.org.models import User
+from tousu.org.permissions import visible_cases, visible_work_orders
+from tousu.packs.models import PackVersion
+from tousu.packs.registry import active_packs
+from tousu.rules.errors import NotFound
+
+COUNT_LIMIT = 10_000
+MAX_PAGE_SIZE = 100
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    count: int
+    count_exact: bool
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str = ""
+    severity: str = ""
+    category: str = ""  # the category and its sub-categories
+    unit: str = ""  # cases with a work order for this unit
+    channel: str = ""
+    overdue: bool | None = None
+    q: str = ""
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    pack: str = ""
+    ordering: str = "due"  # due | created_at | -created_at
+
+
+@dataclass(frozen=True)
+class WorkOrderFilters:
+    unit: str = ""
+    status: str = ""
+    overdue: bool | None = None
+    case: str = ""
+
+
+ORDERINGS = {
+    "due": (F("next_due_at").asc(nulls_last=True), "number"),
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+}
+
+# Columns a list row never shows; the search text and the raw script can be large.
+_ROW_DEFERRED = ("search_text", "script", "facts", "references", "findings", "root_cause")
+
+
+def _overdue(now: datetime, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}overdue": True}) | Q(**{f"{prefix}next_due_at__lt": now})
+
+
+def _category_codes(code: str, pack: str) -> set[str]:
+    """The category and every category below it, in the named pack or in all active ones."""
+    codes = {code}
+    for active in active_packs():
+        if pack and active.pack.code != pack:
+            continue
+        for node in active.pack.categories:
+            if any(c.code == code for c in active.pack.lineage(node.code)):
+                codes.add(node.code)
+    return codes
+
+
+def _filter_cases(cases: QuerySet[Case], f: CaseFilters, now: datetime) -> QuerySet[Case]:
+    exact = {"status": f.status, "severity": f.severity, "channel": f.channel, "pack": f.pack}
+    cases = cases.filter(**{k: v for k, v in exact.items() if v})
+    if f.category:
+        codes = _category_codes(f.category, f.pack)
+        cases = (
+            cases.filter(category__in=sorted(codes))
+            if len(codes) > 1
+            else cases.filter(category=f.category)
+        )
+    if f.unit:
+        cases = cases.filter(pk__in=WorkOrder.objects.filter(unit__code=f.unit).values("case_id"))
+    if f.overdue is True:
+        cases = cases.filter(_overdue(now))
+    elif f.overdue is False:
+        cases = cases.exclude(_overdue(now))
+    if f.created_after:
+        cases = cases.filter(created_at__gte=f.created_after)
+    if f.created_before:
+        cases = cases.filter(created_at__lt=f.created_before)
+    if f.q.strip():
+        cases = filter_by_keywords(cases, f.q)
+    return cases
+
+
+def attach_pack_versions(cases: Iterable[Case]) -> None:
+    """Give each case its PackVersion row in one query. The pack source text is deferred: the
+    registry keeps parsed packs per version, so it is read only on a cache miss."""
+    rows = list(cases)
+    ids = {c.pack_version_id for c in rows if c.pack_version_id}
+    versions = PackVersion.objects.defer("source_text").in_bulk(ids)
+    for case in rows:
+        if case.pack_version_id:
+            case.pack_version = versions[case.pack_version_id]
+
+
+def _paginate(query: QuerySet[T], page: int, page_size: int) -> Page[T]:
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    offset = (page - 1) * page_size
+    items = list(query[offset : offset + page_size])
+    if (items and len(items) < page_size) or (page == 1 and not items):
+        return Page(items, offset + len(items), True, page, page_size)  # the last page
+    counted = query.order_by()[: COUNT_LIMIT + 1].count()
+    exact = counted <= COUNT_LIMIT
+    return Page(items, min(counted, COUNT_LIMIT), exact, page, page_size)
+
+
+def case_page(
+    user: User, filters: CaseFilters, *, page: int = 1, page_size: int = 20, now: datetime
+) -> Page[Case]:
+    """A page of the cases ``user`` may see, filtered and ordered (SPEC §10 GET /cases)."""
+    cases = _filter_cases(visible_cases(user, Case.objects.all()), filters, now)
+    cases = (
+        cases.select_related("customer", "complained_unit", "first_owner", "incident")
+        .annotate(repeat_of_number=F("repeat_of__number"))
+        .defer(*_ROW_DEFERRED)
+        .order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["due"]))
+    )
+    result = _paginate(cases, page, page_size)
+    attach_pack_versions(result.items)
+    return result
+
+
+def case_detail(user: User, number: str) -> Case:
+    """One case with everything its page shows, or NotFound when ``user`` may not see it."""
+    cases = visible_cases(user, Case.objects.filter(number=number))
+    case = (
+        cases.select_related("customer", "complained_unit", "first_owner", "incident")
+        .annotate(repeat_of_number=F("repeat_of__number"))
+        .defer("search_text")
+        .prefetch_related(
+            Prefetch(
+                "work_orders", WorkOrder.objects.select_related("unit", "handler").order_by("id")
+            ),
+            Prefetch("events", Event.objects.select_related("actor").order_by("id")),
+            Prefetch("proposals", Proposal.objects.order_by("round", "id")),
+        )
+        .first()
+    )
+    if case is None:
+        raise NotFound(f"no case numbered '{number}'")
+    attach_pack_versions([case])
+    return case
+
+
+def work_order_page(
+    user: User, filters: WorkOrderFilters, *, page: int = 1, page_size: int = 20, now: datetime
+) -> Page[WorkOrder]:
+    """A page of the work orders ``user`` may see (SPEC §10 GET /work-orders), soonest due
+    first. Overdue means a live order past its next deadline."""
+    orders = visible_work_orders(user, WorkOrder.objects.all())
+    if filters.unit:
+        orders = orders.filter(unit__code=filters.unit)
+    if filters.status:
+        orders = orders.filter(status=filters.status)
+    if filters.case:
+        orders = orders.filter(case__number=filters.case)
+    live_late = Q(status__in=WorkOrder.LIVE, next_due_at__lt=now)
+    if filters.overdue is True:
+        orders = orders.filter(live_late)
+    elif filters.overdue is False:
+        orders = orders.exclude(live_late)
+    orders = (
+        orders.select_related("unit", "handler")
+        .annotate(
+            case_number=F("case__number"),
+            case_status=F("case__status"),
+            case_severity=F("case__severity"),
+            case_category=F("case__category"),
+        )
+        .order_by(F("next_due_at").asc(nulls_last=True), "id")
+    )
+    return _paginate(orders, page, page_size)

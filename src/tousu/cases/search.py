@@ -1,0 +1,57 @@
+"""Chinese full-text search: jieba segments the text; PostgreSQL indexes it as a tsvector
+(GIN, 'simple' configuration) and SQLite as an FTS5 table kept in step by triggers.
+
+Both indexes are created by migration 0002; this module only segments text and builds filters.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jieba
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def segment(text: str) -> list[str]:
+    """Search words of ``text``: jieba's fine-grained cut, punctuation and spaces dropped."""
+    return [w for w in jieba.cut_for_search(text or "") if _WORD.search(w)]
+
+
+def search_text_for(*parts: str) -> str:
+    """The value stored in ``Case.search_text``: each part's words, space separated."""
+    words: list[str] = []
+    for part in parts:
+        if part:
+            words.extend(segment(part))
+    return " ".join(words)
+
+
+def filter_by_keywords(cases: QuerySet, query: str) -> QuerySet:
+    """Cases whose number, customer name, description or location contain every word of
+    ``query``."""
+    words = [w.replace('"', "") for w in segment(query)]
+    if not words:
+        return cases
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(_pg_quote(w) for w in words)
+        return cases.filter(
+            pk__in=RawSQL(
+                "SELECT id FROM cases_case WHERE to_tsvector('simple'::regconfig, search_text)"
+                " @@ to_tsquery('simple'::regconfig, %s)",
+                [tsquery],
+            )
+        )
+    match = " AND ".join(f'"{w}"' for w in words)
+    return cases.filter(
+        pk__in=RawSQL("SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s", [match])
+    )
+
+
+def _pg_quote(word: str) -> str:
+    return "'" + word.replace("'", "''").replace("\\", "") + "'"

@@ -1,0 +1,170 @@
+"""What every lifecycle service shares: locking, the lifecycle decision, events, due times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from tousu.cases import clocks
+from tousu.cases.models import Case, Event, WorkOrder
+from tousu.org.models import Unit, User
+from tousu.packs.registry import pack_of_version
+from tousu.packs.schema import Pack
+from tousu.rules import lifecycle
+from tousu.rules.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from tousu.rules.lifecycle import Action, CaseState, Role, Status
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user taking an action (None for the system: sweeps, imports)."""
+
+    user: User | None
+
+    @property
+    def role(self) -> Role | None:
+        return self.user.role_code if self.user else None
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.user.unit_id if self.user else None
+
+
+SYSTEM = Actor(None)
+
+
+def resolve_now(now: datetime | None) -> datetime:
+    if now is None:
+        return timezone.now()
+    if timezone.is_naive(now):
+        raise ValueError("now must be timezone-aware")
+    return now
+
+
+def lock_case(number: str) -> Case:
+    """Load the case for update: its row stays locked until the transaction ends."""
+    query = Case.objects.all()
+    if connection.features.has_select_for_update:
+        query = query.select_for_update(of=("self",))
+    case = query.filter(number=number).first()
+    if case is None:
+        raise NotFound(f"no case numbered '{number}'")
+    return case
+
+
+def check_version(case: Case, expected: int | None) -> None:
+    if expected is not None and expected != case.version:
+        raise Conflict(
+            f"case {case.number} changed meanwhile (version {case.version}, you had {expected}); "
+            "reload it and try again"
+        )
+
+
+def pack_for(case: Case) -> Pack:
+    return pack_of_version(case.pack_version)
+
+
+def live_orders(case: Case) -> list[WorkOrder]:
+    return list(case.work_orders.filter(status__in=WorkOrder.LIVE).select_related("unit"))
+
+
+def state_of(
+    case: Case,
+    pack: Pack,
+    *,
+    actor_orders: int = 0,
+    satisfied: bool | None = None,
+    now: datetime | None = None,
+) -> CaseState:
+    counts = {s: 0 for s in WorkOrder.State}
+    for status in case.work_orders.values_list("status", flat=True):
+        counts[WorkOrder.State(status)] += 1
+    live = counts[WorkOrder.State.ISSUED] + counts[WorkOrder.State.ACKNOWLEDGED]
+    return CaseState(
+        status=Status(case.status),
+        live_orders=live,
+        issued_orders=counts[WorkOrder.State.ISSUED],
+        done_orders=counts[WorkOrder.State.DONE],
+        actor_open_orders=actor_orders,
+        proposal_pending=case.proposals.filter(status="pending").exists(),
+        follow_up_needed=case.request_type in pack.follow_up.required_for,
+        appeal_open=clocks.appeal_open(case, pack, now) if now else True,
+        satisfied=satisfied,
+    )
+
+
+def decide(case: Case, action: Action, actor: Actor, state: CaseState) -> Status:
+    """Apply the lifecycle table: the status the action leads to, or a typed refusal."""
+    return lifecycle.decide(state, action, actor.role)
+
+
+def allowed_for(case: Case, user: User | None, now: datetime | None = None) -> list[str]:
+    pack = pack_for(case)
+    state = state_of(case, pack, now=now)
+    role = user.role_code if user else None
+    return [a.value for a in lifecycle.allowed_actions(state, role)]
+
+
+def record(
+    case: Case,
+    kind: str,
+    actor: Actor,
+    at: datetime,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    return Event.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor.user,
+        at=at,
+        before=before or {},
+        after=after or {},
+        reason=reason or "",
+        data=data or {},
+    )
+
+
+def move(
+    case: Case, new_status: Status, at: datetime, fields: Iterable[str] = ()
+) -> dict[str, str]:
+    """Set the new status, bump the version and save the given fields. Returns before/after."""
+    before = case.status
+    case.status = new_status.value
+    case.version += 1
+    case.updated_at = at
+    if new_status == Status.CLOSED and case.closed_at is None:
+        case.closed_at = at
+    case.save(update_fields=sorted({"status", "version", "updated_at", "closed_at", *fields}))
+    return {"status": before} if before != new_status.value else {}
+
+
+def unit_by_code(code: str, field: str) -> Unit:
+    unit = Unit.objects.filter(code=code, active=True).first()
+    if unit is None:
+        raise ValidationFailed.one(field, f"unknown unit '{code}'", ErrorCode.UNKNOWN)
+    return unit
+
+
+def required_text(value: str | None, field: str, limit: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed.one(field, f"{field} is required")
+    if len(text) > limit:
+        raise ValidationFailed.one(field, f"{field} is longer than {limit} characters")
+    return text
+
+
+def optional_text(value: str | None, field: str, limit: int) -> str:
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise ValidationFailed.one(field, f"{field} is longer than {limit} characters")
+    return text

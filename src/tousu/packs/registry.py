@@ -1,0 +1,95 @@
+"""Installed packs: store each loaded version, and serve the active one per code.
+
+Parsed packs are cached per stored version, so a request costs one indexed lookup of the
+active version id and no YAML parsing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from tousu.packs.loader import PackError, builtin_pack_paths, load_pack_text
+from tousu.packs.models import PackVersion
+from tousu.packs.schema import Pack
+from tousu.rules.errors import ErrorCode, ValidationFailed
+
+_parsed: dict[int, Pack] = {}
+
+
+@dataclass(frozen=True)
+class ActivePack:
+    pack: Pack
+    version: PackVersion
+
+
+def install_pack_text(text: str, filename: str) -> PackVersion:
+    """Validate and install a pack; the previous version stays active if validation fails."""
+    pack = load_pack_text(text, filename)  # raises PackError naming file, line and field
+    with transaction.atomic():
+        existing = PackVersion.objects.filter(code=pack.code, checksum=pack.checksum).first()
+        PackVersion.objects.filter(code=pack.code, active=True).exclude(
+            pk=existing.pk if existing else None
+        ).update(active=False)
+        if existing:
+            if not existing.active:
+                existing.active = True
+                existing.save(update_fields=["active"])
+            return existing
+        return PackVersion.objects.create(
+            code=pack.code,
+            version=pack.version,
+            checksum=pack.checksum,
+            source_text=text,
+            filename=Path(filename).name,
+            active=True,
+        )
+
+
+def install_pack_file(path: str | Path) -> PackVersion:
+    path = Path(path)
+    return install_pack_text(path.read_text(encoding="utf-8"), str(path))
+
+
+def install_builtin_packs() -> list[PackVersion]:
+    return [install_pack_file(p) for p in builtin_pack_paths() if p.exists()]
+
+
+def pack_of_version(row: PackVersion) -> Pack:
+    if row.pk not in _parsed:
+        _parsed[row.pk] = load_pack_text(row.source_text, row.filename)
+    return _parsed[row.pk]
+
+
+def active_pack(code: str, field: str = "pack") -> ActivePack:
+    """The active version of pack ``code``; ValidationFailed naming ``field`` if none."""
+    row = PackVersion.objects.filter(code=code, active=True).first()
+    if row is None:
+        known = sorted(PackVersion.objects.filter(active=True).values_list("code", flat=True))
+        raise ValidationFailed.one(
+            field,
+            f"unknown pack '{code}'; installed packs: {', '.join(known) or 'none'}",
+            ErrorCode.UNKNOWN,
+        )
+    return ActivePack(pack_of_version(row), row)
+
+
+def active_packs() -> list[ActivePack]:
+    return [
+        ActivePack(pack_of_version(r), r)
+        for r in PackVersion.objects.filter(active=True).order_by("code")
+    ]
+
+
+__all__ = [
+    "ActivePack",
+    "PackError",
+    "active_pack",
+    "active_packs",
+    "install_builtin_packs",
+    "install_pack_file",
+    "install_pack_text",
+    "pack_of_version",
+]

@@ -1,0 +1,119 @@
+"""Django settings, all from the environment.
+
+DATABASE_URL   default: SQLite file in $TOUSU_DATA_DIR (else ./tousu-data)
+SECRET_KEY     TOUSU_SECRET_KEY; the demo generates one and keeps it in the data folder
+BROKER         TOUSU_BROKER_URL (or REDIS_URL); empty = background work runs in-process
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("TOUSU_DATA_DIR", "tousu-data")).resolve()
+
+
+def _secret_key() -> str:
+    if key := os.environ.get("TOUSU_SECRET_KEY"):
+        return key
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / "secret.key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def _database() -> dict:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'tousu.sqlite3'}"
+    db = dj_database_url.parse(url, conn_max_age=int(os.environ.get("TOUSU_CONN_MAX_AGE", "60")))
+    if db["ENGINE"].endswith("sqlite3"):
+        Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        db["CONN_MAX_AGE"] = 0
+        db["OPTIONS"] = {
+            # IMMEDIATE: writers queue for the lock at BEGIN instead of failing mid-transaction.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        # a file, so that threads in concurrency tests share it; per process, so that two
+        # test runs on one machine do not drop each other's database
+        db.setdefault("TEST", {})["NAME"] = str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
+    else:
+        db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_{os.getpid()}"
+    return db
+
+
+SECRET_KEY = _secret_key()
+DEBUG = os.environ.get("TOUSU_DEBUG", "") == "1"
+ALLOWED_HOSTS = os.environ.get("TOUSU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "tousu.org",
+    "tousu.packs",
+    "tousu.cases",
+    "tousu.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tousu.urls"
+WSGI_APPLICATION = "tousu.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "org.User"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = os.environ.get("TOUSU_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "files"
+
+BROKER_URL = os.environ.get("TOUSU_BROKER_URL") or os.environ.get("REDIS_URL") or ""
+
+LOGIN_URL = "/console/login/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TOUSU_LOG_LEVEL", "WARNING")},
+}
