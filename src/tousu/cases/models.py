@@ -154,6 +154,7 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=1)  # bumped by every change
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

@@ -344,7 +344,11 @@ def resolve_case(
     ):
         if value:
             setattr(case, name, value)
-    changed = move(case, new, now, ["findings", "root_cause", "responsibility_class"])
+    if new == Status.RESOLVED:
+        case.resolved_at = now
+    changed = move(
+        case, new, now, ["findings", "root_cause", "responsibility_class", "resolved_at"]
+    )
     if changed:
         clocks.refresh_due(case, pack, now)
         case.save(update_fields=clocks.DUE_FIELDS)
