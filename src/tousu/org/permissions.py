@@ -56,7 +56,10 @@ def visible_work_orders(user: User, orders: QuerySet) -> QuerySet:
         return orders
     if user.role_code == Role.HANDLER:
         return orders.filter(unit_id=user.unit_id)
-    return orders.filter(Q(case__first_owner_id=user.pk) | Q(case__intake_unit_id=user.unit_id))
+    scope = Q(case__first_owner_id=user.pk)
+    if user.unit_id:  # an agent without a unit sees only what they registered
+        scope |= Q(case__intake_unit_id=user.unit_id)
+    return orders.filter(scope)
 
 
 def sees_personal_data(user: User) -> bool:

@@ -1,0 +1,58 @@
+"""The database side of full-text search, created idempotently.
+
+SQLite keeps an FTS5 table in step with ``cases_case`` through triggers. Django rebuilds a
+SQLite table for many schema changes (copy, drop, rename), which silently drops its triggers,
+so ``ensure_fulltext`` runs after every ``migrate`` (see ``apps.py``) and rebuilds the index
+whenever it had to recreate a trigger.
+"""
+
+from __future__ import annotations
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+SQLITE_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS cases_case_fts USING fts5(search_text, "
+    "content='cases_case', content_rowid='id', tokenize='unicode61')"
+)
+SQLITE_TRIGGERS = {
+    "cases_case_fts_ai": "AFTER INSERT ON cases_case BEGIN "
+    "INSERT INTO cases_case_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "cases_case_fts_ad": "AFTER DELETE ON cases_case BEGIN "
+    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "cases_case_fts_au": "AFTER UPDATE OF search_text ON cases_case BEGIN "
+    "INSERT INTO cases_case_fts(cases_case_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO cases_case_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+}
+POSTGRES_INDEX = (
+    "CREATE INDEX IF NOT EXISTS cases_case_search_gin ON cases_case "
+    "USING GIN (to_tsvector('simple'::regconfig, search_text))"
+)
+
+
+def ensure_fulltext(connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(POSTGRES_INDEX)
+            return
+        if connection.vendor != "sqlite":
+            return
+        cursor.execute(SQLITE_TABLE)
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+        missing = [name for name in SQLITE_TRIGGERS if name not in present]
+        for name in missing:
+            cursor.execute(f"CREATE TRIGGER {name} {SQLITE_TRIGGERS[name]}")
+        if missing:
+            cursor.execute("INSERT INTO cases_case_fts(cases_case_fts) VALUES ('rebuild')")
+
+
+def drop_fulltext(connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP INDEX IF EXISTS cases_case_search_gin")
+        elif connection.vendor == "sqlite":
+            for name in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute("DROP TABLE IF EXISTS cases_case_fts")
