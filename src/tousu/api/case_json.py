@@ -1,0 +1,183 @@
+"""Cases, work orders and events as the API's JSON (SPEC §10 field names).
+
+Times are shown in the local time zone (Asia/Shanghai, ``+08:00``). Personal data is masked
+unless the viewer's role may see it (``tousu.org.permissions.sees_personal_data``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from tousu.cases import clocks
+from tousu.cases.models import Case, Event, Proposal, WorkOrder
+from tousu.cases.services import allowed_for
+from tousu.cases.services.common import pack_for
+from tousu.org.models import User
+from tousu.org.permissions import mask_phone, mask_text, sees_personal_data
+from tousu.packs.schema import Pack
+
+
+def local(value: datetime | None) -> datetime | None:
+    return timezone.localtime(value) if value is not None else None
+
+
+def _customer(case: Case, unmasked: bool) -> dict[str, str]:
+    c = case.customer
+    fields = {
+        "name": c.name,
+        "phone": c.phone,
+        "email": c.email,
+        "address": c.address,
+        "household": c.household,
+    }
+    if unmasked:
+        return fields
+    return {
+        "name": mask_text(c.name),
+        "phone": mask_phone(c.phone),
+        "email": mask_text(c.email),
+        "address": mask_text(c.address, keep=3),
+        "household": mask_text(c.household),
+    }
+
+
+def _references(case: Case, unmasked: bool) -> dict[str, Any]:
+    refs = dict(case.references or {})
+    if not unmasked:
+        if refs.get("phone"):
+            refs["phone"] = mask_phone(str(refs["phone"]))
+        if refs.get("account"):
+            refs["account"] = mask_phone(str(refs["account"]))
+    return refs
+
+
+def _ladder(pack: Pack, code: str, rank: int | None, kind: str) -> dict[str, Any] | None:
+    if not code:
+        return None
+    step = pack.severity(code) if kind == "severity" else pack.escalation_level(code)
+    if step is None:
+        return {"code": code, "name": code, "rank": rank or 0}
+    return {"code": step.code, "name": step.name, "rank": step.rank if rank is None else rank}
+
+
+def _due(case: Case) -> dict[str, datetime | None]:
+    return {
+        "acknowledge": local(case.due_acknowledge),
+        "resolve": local(case.due_resolve),
+        "reply": local(case.due_reply),
+        "follow_up": local(case.due_follow_up),
+        "statutory_reply": local(case.due_statutory_reply),
+    }
+
+
+def case_row(case: Case, user: User, now: datetime) -> dict[str, Any]:
+    """The fields of a case shown in lists (and the start of the full case)."""
+    pack = pack_for(case)
+    category = pack.category(case.category) if case.category else None
+    unmasked = sees_personal_data(user)
+    incident = case.incident
+    return {
+        "number": case.number,
+        "pack": case.pack,
+        "pack_version": case.pack_version.version if case.pack_version_id else None,
+        "status": case.status,
+        "channel": case.channel,
+        "request_type": case.request_type,
+        "category": case.category,
+        "category_name": category.name if category else None,
+        "validity": case.validity,
+        "validity_reason": case.validity_reason,
+        "responsibility_class": case.responsibility_class,
+        "severity": _ladder(pack, case.severity, case.severity_rank, "severity"),
+        "escalation_level": (
+            _ladder(pack, case.escalation_level, None, "escalation")
+            if pack.escalation_levels
+            else None
+        ),
+        "customer": _customer(case, unmasked),
+        "description": case.description,
+        "demand": case.demand,
+        "occurred_at": local(case.occurred_at),
+        "received_at": local(case.received_at),
+        "location": case.location,
+        "complained_unit": case.complained_unit.code if case.complained_unit_id else None,
+        "complained_person": case.complained_person,
+        "first_owner": case.first_owner.username if case.first_owner_id else None,
+        "repeat_of": getattr(case, "repeat_of_number", None),
+        "incident": (
+            {"id": incident.pk, "title": incident.title, "size": incident.size}
+            if incident
+            else None
+        ),
+        "urge_count": case.urge_count,
+        "overdue": clocks.is_overdue(case, now),
+        "due": _due(case),
+        "next_due_at": local(case.next_due_at),
+        "version": case.version,
+        "created_at": local(case.created_at),
+        "updated_at": local(case.updated_at),
+    }
+
+
+def work_order_json(order: WorkOrder) -> dict[str, Any]:
+    return {
+        "id": order.pk,
+        "unit": order.unit.code,
+        "unit_name": order.unit.name,
+        "status": order.status,
+        "handler": order.handler.username if order.handler_id else None,
+        "issued_at": local(order.issued_at),
+        "acknowledged_at": local(order.acknowledged_at),
+        "done_at": local(order.done_at),
+        "returned_at": local(order.returned_at),
+        "return_reason": order.return_reason,
+        "due": {"acknowledge": local(order.due_acknowledge), "resolve": local(order.due_resolve)},
+    }
+
+
+def _event(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "actor": event.actor.username if event.actor_id else None,
+        "at": local(event.at),
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
+        "data": event.data,
+    }
+
+
+def _proposal(p: Proposal) -> dict[str, Any]:
+    return {
+        "round": p.round,
+        "status": p.status,
+        "final": p.final,
+        "solutions": p.solutions,
+        "created_at": local(p.created_at),
+    }
+
+
+def case_full(case: Case, user: User, now: datetime) -> dict[str, Any]:
+    """The whole case for ``user``: with its work orders, proposals, history and the actions
+    ``user`` may take now."""
+    unmasked = sees_personal_data(user)
+    return {
+        **case_row(case, user, now),
+        "facts": case.facts or {},
+        "references": _references(case, unmasked),
+        "walk_in_confirmed": case.walk_in_confirmed,
+        "script": case.script,
+        "satisfaction": case.satisfaction,
+        "findings": case.findings,
+        "root_cause": case.root_cause,
+        "replied_at": local(case.replied_at),
+        "closed_at": local(case.closed_at),
+        "allowed_actions": allowed_for(case, user, now),
+        "work_orders": [work_order_json(o) for o in case.work_orders.all()],
+        "proposals": [_proposal(p) for p in case.proposals.all()],
+        "events": [_event(e) for e in case.events.all()],
+    }

@@ -1,0 +1,214 @@
+"""GET /cases: visibility, filters, ordering and pagination."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.helpers import error_of, field_names
+from tests.factories import act, at
+
+pytestmark = pytest.mark.django_db
+
+
+def numbers(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [row["number"] for row in response.json()["items"]]
+
+
+@pytest.fixture
+def cases(org, make_case):
+    """Four cases: an old overdue leak, a lift fault dispatched to eng, a noise complaint
+    dispatched to sec, and a web consultation."""
+    leak = make_case(now=at("2026-01-05 09:00"), category="equipment_water")
+    lift = make_case(
+        description="电梯困人半小时无人处理",
+        location="5栋电梯",
+        category="equipment_elevator",
+        request_type="fault",
+    )
+    act(org, "dispatcher", "dispatch", lift, units=["eng"])
+    noise = make_case(
+        description="夜间保安对讲机声音太大",
+        location="南门岗亭",
+        category="security_radio_noise",
+        severity="important",
+    )
+    act(org, "dispatcher", "dispatch", noise, units=["sec"])
+    question = make_case(
+        description="请问物业费如何缴纳",
+        channel="web",
+        request_type="consultation",
+        by="agent_north",
+    )
+    return {"leak": leak, "lift": lift, "noise": noise, "question": question}
+
+
+def test_list_rows_have_the_case_fields_without_history(api_as, cases):
+    response = api_as("dispatcher").get("/cases")
+    body = response.json()
+    assert set(body) == {"items", "count", "count_exact", "page", "page_size"}
+    assert (body["count"], body["count_exact"], body["page"], body["page_size"]) == (4, True, 1, 20)
+    row = next(r for r in body["items"] if r["number"] == cases["noise"].number)
+    assert row["status"] == "dispatched"
+    assert row["severity"] == {"code": "important", "name": "重要", "rank": 2}
+    assert row["category"] == "security_radio_noise"
+    assert row["customer"]["phone"] == "13800138000"
+    for heavy in ("events", "work_orders", "allowed_actions", "facts"):
+        assert heavy not in row
+    assert {
+        "number",
+        "pack",
+        "status",
+        "channel",
+        "request_type",
+        "category",
+        "validity",
+        "severity",
+        "escalation_level",
+        "customer",
+        "description",
+        "overdue",
+        "due",
+        "urge_count",
+        "version",
+        "created_at",
+        "updated_at",
+        "first_owner",
+    } <= set(row)
+
+
+def test_default_order_is_by_due_time(api_as, cases):
+    listed = numbers(api_as("dispatcher").get("/cases"))
+    assert listed[0] == cases["leak"].number  # due months ago
+    assert set(listed) == {c.number for c in cases.values()}
+
+
+def test_ordering_by_creation(api_as, cases):
+    newest_first = numbers(api_as("dispatcher").get("/cases", {"ordering": "-created_at"}))
+    assert newest_first[-1] == cases["leak"].number
+    assert numbers(api_as("dispatcher").get("/cases", {"ordering": "created_at"})) == list(
+        reversed(newest_first)
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "dispatched"}, {"lift", "noise"}),
+        ({"status": "registered"}, {"leak", "question"}),
+        ({"severity": "important"}, {"noise"}),
+        ({"category": "equipment_elevator"}, {"lift"}),
+        ({"category": "equipment"}, {"leak", "lift"}),  # sub-categories match too
+        ({"unit": "eng"}, {"lift"}),
+        ({"unit": "sec"}, {"noise"}),
+        ({"channel": "web"}, {"question"}),
+        ({"overdue": "true"}, {"leak"}),
+        ({"overdue": "false"}, {"lift", "noise", "question"}),
+        ({"q": "漏水"}, {"leak"}),
+        ({"q": "电梯"}, {"lift"}),
+        ({"q": "对讲机 声音"}, {"noise"}),
+        ({"q": "不存在的词语"}, set()),
+        ({"created_after": "2026-02-01T00:00:00+08:00"}, {"lift", "noise", "question"}),
+        ({"created_before": "2026-02-01T00:00:00"}, {"leak"}),
+        ({"pack": "property"}, {"leak", "lift", "noise", "question"}),
+        ({"pack": "telecom"}, set()),
+        ({"status": "dispatched", "unit": "eng", "q": "电梯"}, {"lift"}),
+    ],
+    ids=lambda v: (
+        "_".join(f"{k}={w}" for k, w in v.items()) + "_case" if isinstance(v, dict) else None
+    ),
+)
+def test_filters(api_as, cases, params, expected):
+    response = api_as("dispatcher").get("/cases", params)
+    assert set(numbers(response)) == {cases[name].number for name in expected}
+    assert response.json()["count"] == len(expected)
+
+
+def test_filter_values_are_checked(api_as, cases):
+    response = api_as("dispatcher").get(
+        "/cases",
+        {"status": "sleeping", "page_size": 500, "overdue": "perhaps", "ordering": "random"},
+    )
+    assert response.status_code == 422
+    assert set(field_names(response)) == {"status", "page_size", "overdue", "ordering"}
+    assert error_of(response)["code"] == "invalid"
+    response = api_as("dispatcher").get("/cases", {"sort": "x"})
+    assert response.status_code == 422
+    assert error_of(response)["fields"][0] == {
+        "field": "sort",
+        "code": "unknown",
+        "message": "unknown field 'sort'",
+    }
+
+
+def test_pagination(api_as, make_case):
+    made = [make_case(now=at(f"2026-11-0{d} 09:00")) for d in range(1, 6)]
+    api = api_as("dispatcher")
+    first = api.get("/cases", {"page_size": 2})
+    assert numbers(first) == [made[0].number, made[1].number]
+    assert (first.json()["count"], first.json()["count_exact"]) == (5, True)
+    second = api.get("/cases", {"page_size": 2, "page": 2})
+    assert numbers(second) == [made[2].number, made[3].number]
+    assert second.json()["count"] == 5
+    last = api.get("/cases", {"page_size": 2, "page": 3})
+    assert numbers(last) == [made[4].number]
+    assert last.json() | {"items": []} == {
+        "items": [],
+        "count": 5,
+        "count_exact": True,
+        "page": 3,
+        "page_size": 2,
+    }
+    beyond = api.get("/cases", {"page_size": 2, "page": 9})
+    assert numbers(beyond) == []
+    assert beyond.json()["count"] == 5
+
+
+def test_count_is_capped(api_as, make_case, monkeypatch):
+    from tousu.cases import queries
+
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 3)
+    for _ in range(5):
+        make_case()
+    body = api_as("dispatcher").get("/cases", {"page_size": 2}).json()
+    assert (body["count"], body["count_exact"]) == (3, False)
+    assert len(body["items"]) == 2
+
+
+def test_handler_lists_only_their_units_cases(api_as, cases):
+    assert set(numbers(api_as("handler_eng").get("/cases"))) == {cases["lift"].number}
+    assert set(numbers(api_as("handler_sec").get("/cases"))) == {cases["noise"].number}
+    assert numbers(api_as("handler_eng").get("/cases", {"unit": "sec"})) == []
+
+
+def test_agent_lists_their_own_and_their_centres_cases(api_as, cases):
+    assert set(numbers(api_as("agent_north").get("/cases"))) == {cases["question"].number}
+    assert set(numbers(api_as("agent").get("/cases"))) == {
+        cases[n].number for n in ("leak", "lift", "noise")
+    }
+
+
+def test_auditor_lists_everything(api_as, cases):
+    assert len(numbers(api_as("auditor").get("/cases"))) == 4
+
+
+def test_list_query_count_does_not_grow_with_the_page(api_as, org, make_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_as("dispatcher")
+    api.get("/cases")  # token bookkeeping happens on the first request
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get("/cases", {"page_size": 3}).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(3):
+        case = make_case()
+        act(org, "dispatcher", "dispatch", case, units=["eng", "sec"])
+    few = queries_for_page()
+    for _ in range(3):
+        make_case(complained_unit="eng")
+    assert queries_for_page() == few
+    assert few <= 4  # token, page, count, pack versions
