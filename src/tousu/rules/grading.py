@@ -141,3 +141,51 @@ def grade(
             if rank > held:
                 best[field] = Upgrade(field, code, rank, rule.code, rule.name, rule.source)
     return [best[f] for f in ("severity", "escalation_level") if f in best]
+
+
+# Channels that are themselves a grading fact: a complaint brought by the media is media
+# exposure, one passed on by a regulator is regulator involvement (SPEC §4 automatic upgrades).
+CHANNEL_FACTS: Mapping[str, str] = {"media": "media", "regulator": "regulator"}
+
+
+def channel_facts(channel: str) -> dict[str, bool]:
+    """The yes/no facts a receiving channel implies (``media`` → media, ``regulator`` →
+    regulator)."""
+    fact = CHANNEL_FACTS.get(channel)
+    return {fact: True} if fact else {}
+
+
+def final_offer_rejected(
+    rejection_count: int, rejection_limit: int, final_rejected: bool = False
+) -> bool:
+    """The customer rejected the last offer: one marked final, or the pack's
+    ``rejection_limit``-th rejection (0 = the pack has no automatic upgrade)."""
+    return final_rejected or (rejection_limit > 0 and rejection_count >= rejection_limit)
+
+
+def repeat_count(urges: int, earlier_contacts: Sequence[int] = ()) -> int:
+    """Contacts by the same customer on the same matter, this case included: this case, its
+    urges (催办), and for each earlier case it repeats (repeat_of chain) that case and its
+    urges (``earlier_contacts`` holds those cases' urge counts)."""
+    return 1 + urges + sum(1 + n for n in earlier_contacts)
+
+
+def severity_from(
+    rules: Iterable[RuleLike],
+    facts: Facts,
+    *,
+    severity_ranks: Mapping[str, int],
+    start: str,
+    lineage: Iterable[str] = (),
+) -> str:
+    """The severity the facts give a case starting at ``start`` (pack ``default_severity``)."""
+    found = grade(
+        rules,
+        facts,
+        severity_ranks=severity_ranks,
+        level_ranks={},
+        current_severity=start,
+        current_level="",
+        lineage=lineage,
+    )
+    return next((u.code for u in found if u.field == "severity"), start)

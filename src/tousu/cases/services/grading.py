@@ -1,43 +1,83 @@
 """Apply the pack's grading rules to a case when its facts change (SPEC §4 automatic upgrades).
 
-Each upgrade is an event naming the rule that caused it; the case's clocks follow its new
-severity.
+Called at intake, on an urge, when the customer rejects an offer, when a new complainant
+joins the case's incident, and by the sweep (``trigger="sweep"``: unresolved too long). Each
+upgrade is an event naming the rule that caused it; the case's clocks follow its new severity.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from tousu.cases import clocks
-from tousu.cases.models import Case
+from tousu.cases.incidents import incident_facts
+from tousu.cases.models import Case, Proposal
 from tousu.cases.services.common import Actor, pack_for, record
 from tousu.packs.schema import Pack
+from tousu.rules import grading as rules_grading
 from tousu.rules.grading import Upgrade, grade
 from tousu.rules.lifecycle import OPEN, Status
 
+MAX_REPEAT_CHAIN = 50  # a repeat_of chain longer than this is not followed further
+
+
+def _earlier_contacts(case: Case) -> list[int]:
+    """Urge counts of the cases this one repeats, following ``repeat_of`` back."""
+    counts: list[int] = []
+    seen = {case.pk}
+    previous_id = case.repeat_of_id
+    while previous_id is not None and previous_id not in seen and len(counts) < MAX_REPEAT_CHAIN:
+        seen.add(previous_id)
+        row = Case.objects.filter(pk=previous_id).values("urge_count", "repeat_of_id").first()
+        if row is None:
+            break
+        counts.append(row["urge_count"])
+        previous_id = row["repeat_of_id"]
+    return counts
+
+
+def _final_rejected(case: Case, pack: Pack) -> bool:
+    final = case.proposals.filter(status=Proposal.State.REJECTED, final=True).exists()
+    return rules_grading.final_offer_rejected(case.rejection_count, pack.rejection_limit, final)
+
+
+def _at_least(facts: dict[str, Any], key: str, value: int) -> None:
+    try:
+        own = int(facts.get(key) or 0)
+    except (TypeError, ValueError):
+        own = 0
+    facts[key] = max(own, value)
+
 
 def case_facts(case: Case, now: datetime, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Facts the grading rules read: what intake recorded plus what the history shows."""
+    """Facts the grading rules read: what intake recorded plus what the history shows —
+    the receiving channel (media / regulator), repeats (urges and the repeat_of chain), the
+    incident's size, rejected offers, and how long a valid case has been open."""
+    pack = pack_for(case)
     facts: dict[str, Any] = dict(case.facts or {})
+    facts.update(rules_grading.channel_facts(case.channel))
     facts.update(
         {
             "channel": case.channel,
             "category": case.category,
             "request_type": case.request_type,
             "urge_count": case.urge_count,
-            "repeat_count": case.urge_count + 1,
+            "repeat_count": rules_grading.repeat_count(case.urge_count, _earlier_contacts(case)),
             "rejection_count": case.rejection_count,
             "closed_before": case.repeat_of_id is not None or bool(facts.get("closed_before")),
         }
     )
     if case.incident_id:
-        facts["complainant_count"] = max(
-            int(facts.get("complainant_count") or 1), case.incident.size
-        )
+        size = incident_facts(case.incident, now)
+        _at_least(facts, "complainant_count", size.complainant_count)
+        _at_least(facts, "households", size.households)
+        _at_least(facts, "same_matter_month", size.same_matter_month)
     if Status(case.status) in OPEN and case.validity in ("", "valid"):
-        facts["unresolved_for"] = now - case.received_at
+        facts["unresolved_for"] = max(now - case.received_at, timedelta(0))
     facts.update(extra or {})
+    if _final_rejected(case, pack):  # after ``extra``: a caller's False does not undo it
+        facts["final_offer_rejected"] = True
     return facts
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from tousu.cases import clocks, search
+from tousu.cases.incidents import join_incident
 from tousu.cases.models import (
     CHANNELS,
     MAX_DESCRIPTION,
@@ -21,12 +23,31 @@ from tousu.cases.models import (
     IdempotencyKey,
 )
 from tousu.cases.numbering import next_case_number
-from tousu.cases.services.common import Actor, record, resolve_now, unit_by_code
+from tousu.cases.services.common import (
+    SYSTEM,
+    Actor,
+    move,
+    record,
+    resolve_now,
+    state_of,
+    unit_by_code,
+)
 from tousu.cases.services.grading import apply_upgrades
+from tousu.org.models import Unit
 from tousu.packs.registry import ActivePack, active_pack
 from tousu.packs.schema import Pack
+from tousu.packs.schema_rules import BOOL_FACTS
+from tousu.rules import lifecycle, triage
 from tousu.rules.errors import Conflict, ErrorCode, FieldError, RuleError, ValidationFailed
-from tousu.rules.lifecycle import ACTIVE, Status
+from tousu.rules.lifecycle import ACTIVE, Action, Status
+from tousu.rules.scripts import (
+    ScriptOutcome,
+    answer_errors,
+    answer_facts,
+    evaluate_script,
+    outcome_record,
+)
+from tousu.rules.validity import Contact, ValidityDecision, assess_validity
 
 FACT_KEYS = ("economic_loss", "injury", "media", "regulator", "lawsuit", "complainant_count")
 
@@ -62,6 +83,9 @@ class IntakeData:
     repeat_of: str = ""
     dissatisfaction_reason: str = ""
     script: dict[str, Any] | None = None
+    # The agent's view of whose cause it is (class1..class3); also read from
+    # facts["responsibility_class"]. It suggests the validity (docs/rules.md).
+    responsibility_class: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,7 +142,78 @@ def _check(data: IntakeData, pack: Pack) -> list[FieldError]:
             bad(f"customer.{key}", f"customer.{key} is longer than {MAX_SHORT_TEXT} characters")
     if data.occurred_at and data.received_at and data.occurred_at > data.received_at:
         bad("occurred_at", "occurred_at is after received_at")
+    cls, cls_field = _responsibility_class(data)
+    if cls and cls not in {c.code for c in pack.responsibility_classes}:
+        bad(cls_field, f"unknown responsibility class '{cls}'", ErrorCode.UNKNOWN)
+    errors.extend(_script_errors(data, pack))
     return errors
+
+
+def _responsibility_class(data: IntakeData) -> tuple[str, str]:
+    """The class the agent gave, and the field it came from."""
+    if data.responsibility_class:
+        return data.responsibility_class, "responsibility_class"
+    value = data.facts.get("responsibility_class")
+    return (str(value), "facts.responsibility_class") if value else ("", "")
+
+
+# ---------------------------------------------------------------- guided script (SPEC §5)
+
+
+def _script_errors(data: IntakeData, pack: Pack) -> list[FieldError]:
+    """Problems with ``script: {code, answers}``, each naming its field; none when absent."""
+    if data.script is None:
+        return []
+    code = data.script.get("code")
+    answers = data.script.get("answers") or {}
+    script = pack.script(code) if isinstance(code, str) else None
+    if script is None:
+        known = ", ".join(s.code for s in pack.scripts) or "none"
+        return [
+            FieldError(
+                "script.code",
+                ErrorCode.UNKNOWN,
+                f"pack '{pack.code}' has no script '{code}'; its scripts: {known}",
+            )
+        ]
+    if not isinstance(answers, dict):
+        return [FieldError("script.answers", ErrorCode.INVALID, "script.answers must be an object")]
+    errors = answer_errors(script, answers, prefix="script.answers")
+    if data.category and pack.category(data.category) is not None:
+        above_case = {c.code for c in pack.lineage(data.category)}
+        above_script = {c.code for c in pack.lineage(script.category)}
+        if script.category not in above_case and data.category not in above_script:
+            errors.append(
+                FieldError(
+                    "script.code",
+                    ErrorCode.INVALID,
+                    f"script '{script.code}' is for category '{script.category}', "
+                    f"not '{data.category}'",
+                )
+            )
+    return errors
+
+
+def _script_outcome(data: IntakeData, pack: Pack) -> ScriptOutcome | None:
+    if data.script is None:
+        return None
+    script = pack.script(str(data.script.get("code")))
+    assert script is not None  # checked by _script_errors
+    return evaluate_script(script, data.script.get("answers") or {}, prefix="script.answers")
+
+
+def _units_for(routing_key: str | None) -> list[str]:
+    """Active units labelled with the routing key (the suggested dispatch targets)."""
+    if not routing_key:
+        return []
+    units = Unit.objects.filter(active=True).order_by("code")
+    return [u.code for u in units if routing_key in (u.routing_keys or [])]
+
+
+def _script_record(outcome: ScriptOutcome, active: ActivePack) -> dict[str, Any]:
+    record_ = outcome_record(outcome, active.version.version)
+    record_["units"] = _units_for(outcome.target)
+    return record_
 
 
 def _severity_of(data: IntakeData, pack: Pack) -> tuple[str, int]:
@@ -206,7 +301,62 @@ def _register(actor: Actor, data: IntakeData, active: ActivePack, now: datetime)
     return IntakeResult(case, created=True)
 
 
+def _validity(data: IntakeData, pack: Pack, received_at: datetime) -> ValidityDecision:
+    """Validity rules at intake (pack key ``validity``): time bars, malicious, anonymous,
+    out of scope; else the responsibility class's suggestion (docs/rules.md)."""
+    lineage = tuple(c.code for c in pack.lineage(data.category)) if data.category else ()
+    contact = Contact(
+        request_type=data.request_type,
+        category_lineage=lineage,
+        received_at=timezone.localtime(received_at),
+        occurred_at=timezone.localtime(data.occurred_at) if data.occurred_at else None,
+        has_contact=bool(data.customer.phone or data.customer.email or data.customer.address),
+        facts=data.facts,
+        responsibility_class=_responsibility_class(data)[0],
+    )
+    return assess_validity(pack.validity, pack.responsibility_classes, contact)
+
+
 def _new_case(
+    actor: Actor, data: IntakeData, active: ActivePack, now: datetime, previous: Case | None
+) -> Case:
+    """Register, then apply the rules in order: validity (a rules-invalid contact is marked
+    invalid by the system, with its reason), consultation → complaint conversion, incident,
+    grading. The script's outcome and wording are recorded on the case."""
+    pack = active.pack
+    outcome = _script_outcome(data, pack)  # before any write: bad answers store nothing
+    if outcome is not None:
+        # the script names the category, and yes answers named after facts are facts
+        facts = {**answer_facts(outcome, BOOL_FACTS), **data.facts}
+        data = replace(data, category=data.category or outcome.category, facts=facts)
+    received_at = data.received_at or now
+    validity = _validity(data, pack, received_at)
+    case = _build(actor, data, active, now, previous)
+    if validity.validity in ("valid", "assist"):
+        case.validity = validity.validity
+    case.responsibility_class = _responsibility_class(data)[0]
+    if outcome is not None:
+        case.script = _script_record(outcome, active)
+    clocks.refresh_due(case, pack, now)
+    case.save()
+    record(
+        case,
+        "case.registered",
+        actor,
+        now,
+        after={"status": case.status},
+        data=_registered_data(case, data, active, previous, validity),
+    )
+    if validity.validity == "invalid":
+        _invalidate(case, pack, validity, now)
+        return case
+    _convert(case, pack, data.facts, actor, now)
+    join_incident(case, pack, now)
+    apply_upgrades(case, actor, now, trigger="intake")
+    return case
+
+
+def _build(
     actor: Actor, data: IntakeData, active: ActivePack, now: datetime, previous: Case | None
 ) -> Case:
     pack = active.pack
@@ -216,6 +366,7 @@ def _new_case(
     severity, rank = _severity_of(data, pack)
     customer = _customer(data.customer)
     number = next_case_number(now)
+    facts = {k: v for k, v in data.facts.items() if v is not None and k != "responsibility_class"}
     case = Case(
         number=number,
         pack=pack.code,
@@ -236,10 +387,9 @@ def _new_case(
         complained_person=data.complained_person.strip(),
         first_owner=actor.user,
         intake_unit_id=actor.unit_id,
-        facts={k: v for k, v in data.facts.items() if v is not None},
+        facts=facts,
         references=data.references,
         walk_in_confirmed=data.walk_in_confirmed,
-        script=data.script,
         repeat_of=previous,
         created_at=now,
         updated_at=now,
@@ -248,30 +398,84 @@ def _new_case(
     case.search_text = search.search_text_for(
         number, customer.name, case.description, case.location
     )
-    clocks.refresh_due(case, pack, now)
-    case.save()
+    return case
+
+
+def _registered_data(
+    case: Case,
+    data: IntakeData,
+    active: ActivePack,
+    previous: Case | None,
+    validity: ValidityDecision,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "channel": case.channel,
+        "request_type": case.request_type,
+        "pack_version": active.version.version,
+    }
+    if previous:
+        out["repeat_of"] = previous.number
+        out["dissatisfaction_reason"] = data.dissatisfaction_reason.strip()
+    if validity.validity in ("valid", "assist"):
+        out["validity_suggested"] = {"validity": validity.validity, "rule": validity.rule}
+    if case.script:
+        out["script"] = {k: case.script[k] for k in ("code", "outcome", "target", "wording_key")}
+    return out
+
+
+def _invalidate(case: Case, pack: Pack, decision: ValidityDecision, now: datetime) -> None:
+    """无效 by rule: the system marks the registered contact invalid with the pack's reason,
+    and the event carries the rule and the wording the customer is told (pack reason name
+    and definition)."""
+    new = lifecycle.decide(state_of(case, pack, now=now), Action.MARK_INVALID, None)
+    reason = next((r for r in pack.validity.reasons if r.code == decision.reason), None)
+    case.validity = "invalid"
+    case.validity_reason = decision.reason
+    case.next_due_at = None
+    case.closed_at = now  # finished, as the mark-invalid action leaves it
+    changed = move(case, new, now, ["validity", "validity_reason", "next_due_at"])
     record(
         case,
-        "case.registered",
-        actor,
+        "case.marked_invalid",
+        SYSTEM,
         now,
-        after={"status": case.status},
+        before=changed,
+        after={"status": new.value},
+        reason=f"{decision.rule}: {decision.detail}",
         data={
-            "channel": case.channel,
-            "request_type": case.request_type,
-            "pack_version": active.version.version,
-            **(
-                {
-                    "repeat_of": previous.number,
-                    "dissatisfaction_reason": data.dissatisfaction_reason.strip(),
-                }
-                if previous
-                else {}
-            ),
+            "validity": "invalid",
+            "validity_reason": decision.reason,
+            "rule": decision.rule,
+            "source": decision.source,
+            "by_rules": True,
+            "customer_notice": {
+                "reason": decision.reason,
+                "name": reason.name if reason else decision.reason,
+                "definition": reason.definition if reason else "",
+            },
+            "grounds": [f.rule for f in decision.findings],
         },
     )
-    apply_upgrades(case, actor, now, trigger="intake")
-    return case
+
+
+def _convert(case: Case, pack: Pack, facts: dict[str, Any], actor: Actor, now: datetime) -> None:
+    """咨询转投诉 at intake: the customer stayed dissatisfied after the explanation."""
+    change = triage.conversion(case.request_type, pack.request_types, facts)
+    if change is None:
+        return
+    case.request_type = change.to_type
+    clocks.refresh_due(case, pack, now)
+    move(case, Status(case.status), now, ["request_type", *clocks.DUE_FIELDS])
+    record(
+        case,
+        "case.converted_to_complaint",
+        actor,
+        now,
+        before={"request_type": change.from_type},
+        after={"request_type": change.to_type},
+        reason=change.rule,
+        data={"rule": change.rule, "source": change.source},
+    )
 
 
 __all__ = ["FACT_KEYS", "CustomerData", "IntakeData", "IntakeResult", "RuleError", "intake_case"]

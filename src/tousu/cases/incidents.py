@@ -1,0 +1,205 @@
+"""Incidents at intake (批量 / 集体 / 热点, SPEC §4): join complaints about the same matter.
+
+A new case joins an incident when a recent case of the same pack and category, about the
+same place or object, with a similar description (``tousu.rules.incidents``), came from a
+*different* customer within the pack's window. The incident's complainants of the last month
+— distinct people, distinct households — feed the grading facts (``complainant_count``,
+``households``, ``same_matter_month``), and every other open case of the incident is graded
+again: a new complainant joining a matter is an upgrade trigger, and each upgrade is an event
+naming its rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+
+from tousu.cases.models import Case, Incident
+from tousu.cases.services.common import SYSTEM, Actor, record
+from tousu.packs.schema import Pack
+from tousu.rules import incidents as same
+from tousu.rules.lifecycle import ACTIVE, Status
+
+# "Within a month" in the seeds (seed 004 › 顾客投诉办理制度 › 一2) is read as 30 days, as the
+# packs do elsewhere; also the window when a pack's grading names no window.
+MONTH = timedelta(days=30)
+DEFAULT_WINDOW = MONTH
+WINDOW_FACTS = {"same_matter_month": MONTH}
+MAX_CANDIDATES = 500  # most recent cases compared per intake
+EXCLUDED = (Status.INVALID.value, Status.WITHDRAWN.value)
+
+
+def window_for(pack: Pack) -> timedelta:
+    """How far back a same-matter case may be: the longest window the pack's grading rules
+    count in (``same_matter_month`` → 30 days), else ``DEFAULT_WINDOW`` (also 30 days: the
+    seeds' collective and hot-spot rules speak of the same time or the same month)."""
+    windows = [
+        WINDOW_FACTS[c.fact]
+        for rule in pack.grading
+        for c in rule.conditions
+        if c.fact in WINDOW_FACTS
+    ]
+    return max(windows, default=DEFAULT_WINDOW)
+
+
+def customer_key(case: Case) -> str:
+    """Who complained: phone, else e-mail, else address (a customer row is made per case)."""
+    c = case.customer
+    for kind, value in (("phone", c.phone), ("email", c.email), ("address", c.address)):
+        if value and value.strip():
+            return f"{kind}:{value.strip().lower()}"
+    return f"customer:{c.pk}"
+
+
+def household_key(case: Case) -> str:
+    """Which household: the recorded room/household when given, else the customer."""
+    household = (case.customer.household or "").strip()
+    return f"household:{household}" if household else customer_key(case)
+
+
+def place_of(case: Case) -> str:
+    """The place or object a case is about: its location, else the complained-about person or
+    the order/account it names."""
+    refs = case.references or {}
+    return case.location or case.complained_person or refs.get("order") or refs.get("account") or ""
+
+
+def _matter(case: Case) -> same.Matter:
+    return same.matter(case.category, place_of(case), case.description)
+
+
+def _candidates(case: Case, pack: Pack, now: datetime) -> list[Case]:
+    since = now - window_for(pack)
+    rows = (
+        Case.objects.filter(
+            pack=case.pack, category=case.category, received_at__gte=since, received_at__lte=now
+        )
+        .exclude(pk=case.pk)
+        .exclude(status__in=EXCLUDED)
+        .select_related("customer", "incident")
+        .order_by("-received_at", "-pk")[:MAX_CANDIDATES]
+    )
+    mine = customer_key(case)
+    return [row for row in rows if customer_key(row) != mine]
+
+
+@dataclass(frozen=True)
+class Joined:
+    incident: Incident
+    matched: Case
+    score: float
+    created: bool
+
+
+def find_same_matter(case: Case, pack: Pack, now: datetime) -> tuple[Case, float] | None:
+    """The most similar recent case of another customer about the same matter, if any."""
+    if not case.category:
+        return None
+    candidates = {row.pk: row for row in _candidates(case, pack, now)}
+    found = same.best_match(_matter(case), ((pk, _matter(row)) for pk, row in candidates.items()))
+    if found is None:
+        return None
+    assert isinstance(found.key, int)
+    return candidates[found.key], found.score
+
+
+def join_incident(case: Case, pack: Pack, now: datetime, actor: Actor = SYSTEM) -> Joined | None:
+    """At intake: put ``case`` in the incident of its best same-matter match (creating the
+    incident around the match when it had none), record it on both, and regrade the others."""
+    match = find_same_matter(case, pack, now)
+    if match is None:
+        return None
+    other, score = match
+    created = other.incident_id is None
+    incident = other.incident or _new_incident(other, now)
+    if created:
+        _attach(other, incident, now, actor, matched=case, score=score)
+    _attach(case, incident, now, actor, matched=other, score=score)
+    refresh_size(incident)
+    regrade_others(incident, case, now)
+    return Joined(incident, other, score, created)
+
+
+def _new_incident(first: Case, now: datetime) -> Incident:
+    return Incident.objects.create(
+        pack=first.pack,
+        category=first.category,
+        key=same.incident_key(first.category, place_of(first)),
+        title=(place_of(first) + " " + first.description)[:60].strip(),
+        size=1,
+        created_at=now,
+    )
+
+
+def _attach(
+    case: Case, incident: Incident, now: datetime, actor: Actor, *, matched: Case, score: float
+) -> None:
+    case.incident = incident
+    case.version += 1
+    case.updated_at = now
+    case.save(update_fields=["incident", "version", "updated_at"])
+    record(
+        case,
+        "case.incident_joined",
+        actor,
+        now,
+        after={"incident": incident.pk},
+        reason="same matter as another customer's complaint",
+        data={
+            "incident": incident.pk,
+            "matched_case": matched.number,
+            "similarity": round(score, 3),
+            "key": incident.key,
+        },
+    )
+
+
+def _members(incident: Incident) -> list[Case]:
+    return list(incident.cases.exclude(status__in=EXCLUDED).select_related("customer"))
+
+
+def refresh_size(incident: Incident) -> int:
+    """Incident size = distinct complainants among its live (not invalid/withdrawn) cases."""
+    size = len({customer_key(c) for c in _members(incident)})
+    if size != incident.size:
+        incident.size = size
+        incident.save(update_fields=["size"])
+    return size
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    complainant_count: int
+    households: int
+    same_matter_month: int
+
+
+def incident_facts(incident: Incident, now: datetime, window: timedelta = MONTH) -> IncidentFacts:
+    """Grading facts from an incident as of ``now``, counted over its cases received in the
+    ``window`` before ``now`` (the seeds count people complaining "at the same time" or
+    "within a month"): distinct complainants, distinct households, and the same count as
+    ``same_matter_month``. A grade once reached is kept (grading never lowers)."""
+    recent = [c for c in _members(incident) if now - window <= c.received_at <= now]
+    complainants = len({customer_key(c) for c in recent})
+    return IncidentFacts(
+        complainant_count=complainants,
+        households=len({household_key(c) for c in recent}),
+        same_matter_month=complainants,
+    )
+
+
+def regrade_others(incident: Incident, joined: Case, now: datetime) -> None:
+    """A new complainant joined: grade every other unfinished case of the incident again."""
+    from tousu.cases.services.grading import apply_upgrades
+
+    others = (
+        incident.cases.exclude(pk=joined.pk)
+        .filter(status__in=[s.value for s in ACTIVE])
+        .order_by("pk")
+    )
+    if connection.features.has_select_for_update:
+        others = others.select_for_update(of=("self",))
+    for other in others:
+        apply_upgrades(other, SYSTEM, now, trigger="incident_joined")
