@@ -58,10 +58,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves its Swagger UI files itself, so /api/v1/docs needs no CDN
     "tousu.org",
     "tousu.packs",
     "tousu.cases",
     "tousu.web",
+    "tousu.clocks",
+    "tousu.notify",
 ]
 
 MIDDLEWARE = [
@@ -105,9 +108,33 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing folder
 MEDIA_ROOT = DATA_DIR / "files"
 
 BROKER_URL = os.environ.get("TOUSU_BROKER_URL") or os.environ.get("REDIS_URL") or ""
+
+# Celery (tousu.jobs): Redis or RabbitMQ by URL; with no broker every task runs in-process.
+CELERY_BROKER_URL = BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not BROKER_URL
+CELERY_TASK_ACKS_LATE = True  # tasks are safe to repeat, so a lost worker's task runs again
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+
+# Notifications (tousu.notify). E-mail goes out only when an SMTP host is configured.
+EMAIL_HOST = os.environ.get("TOUSU_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("TOUSU_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TOUSU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TOUSU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("TOUSU_EMAIL_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("TOUSU_EMAIL_SSL", "") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("TOUSU_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("TOUSU_EMAIL_FROM", "tousu@localhost")
+TOUSU_EMAIL_ENABLED = bool(EMAIL_HOST)
+# SMS gateway: a dotted class path; the default appends each message to DATA_DIR/sms.log.
+TOUSU_SMS_BACKEND = os.environ.get("TOUSU_SMS_BACKEND", "tousu.notify.backends.FileSmsGateway")
+TOUSU_SMS_LOG = Path(os.environ.get("TOUSU_SMS_LOG", str(DATA_DIR / "sms.log")))
+TOUSU_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("TOUSU_NOTIFY_MAX_ATTEMPTS", "6"))
 
 LOGIN_URL = "/console/login/"
 

@@ -3,12 +3,17 @@
 The pack says how long each step may take (``Pack.clocks_for``); the business calendar turns
 a start time and a duration into a deadline. ``next_due_at`` holds the earliest deadline still
 pending, so the sweep and the "overdue" filter read one indexed column.
+
+Clocks stand still while the case waits for the customer (``Case.paused_at``; pack key
+``sla.pause_on_customer``): internal targets counted from receipt or issue move later by the
+time paused (``paused_total``), statutory limits do not, and ``next_due_at`` is empty during
+the pause. An approved extension (``Case.extension_until``) replaces an earlier resolve
+deadline.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import lru_cache
+from datetime import datetime, timedelta
 
 from tousu.cases.models import Case, WorkOrder
 from tousu.packs.schema import Pack
@@ -26,15 +31,27 @@ DUE_FIELDS = [
 ]
 
 
-@lru_cache(maxsize=1)
 def business_calendar() -> BusinessCalendar:
-    return BusinessCalendar()
+    """The calendar with the administrators' overrides (cached; see ``tousu.clocks.store``)."""
+    from tousu.clocks import store  # the clocks app imports nothing from here
+
+    return store.current()
 
 
 def _add(start: datetime | None, limit: Duration | None) -> datetime | None:
     if start is None or limit is None:
         return None
     return business_calendar().add(start, limit)
+
+
+def _shifted(due: datetime | None, paused: timedelta) -> datetime | None:
+    return due + paused if due is not None and paused else due
+
+
+def _extended(due: datetime | None, case: Case) -> datetime | None:
+    if due is None or case.extension_until is None:
+        return due
+    return max(due, case.extension_until)
 
 
 def _clocks(case: Case, pack: Pack) -> dict[str, Duration]:
@@ -48,8 +65,12 @@ def refresh_order_due(
 ) -> None:
     """Deadlines of one work order, counted from its issue time (progress from ``now``)."""
     clocks = _clocks(case, pack)
-    order.due_acknowledge = _add(order.issued_at, clocks.get("acknowledge"))
-    order.due_resolve = _add(order.issued_at, clocks.get("handle") or clocks.get("resolve"))
+    paused = order.paused_total
+    order.due_acknowledge = _shifted(_add(order.issued_at, clocks.get("acknowledge")), paused)
+    order.due_resolve = _extended(
+        _shifted(_add(order.issued_at, clocks.get("handle") or clocks.get("resolve")), paused),
+        case,
+    )
     pending: list[datetime | None] = []
     if order.status == WorkOrder.State.ISSUED:
         pending.append(order.due_acknowledge)
@@ -59,6 +80,8 @@ def refresh_order_due(
             policy_every = _progress_every(case, pack)
             pending.append(_add(now, policy_every))
     order.next_due_at = min((d for d in pending if d is not None), default=None)
+    if case.paused_at is not None:
+        order.next_due_at = None  # the clock stands still while waiting for the customer
 
 
 def _progress_every(case: Case, pack: Pack) -> Duration | None:
@@ -75,7 +98,8 @@ def refresh_due(case: Case, pack: Pack, now: datetime) -> None:
     clocks = _clocks(case, pack)
     status = Status(case.status)
     received = case.received_at
-    case.due_resolve = _add(received, clocks.get("resolve"))
+    paused = case.paused_total
+    case.due_resolve = _extended(_shifted(_add(received, clocks.get("resolve")), paused), case)
     issued = []
     if case.pk:
         issued = [
@@ -84,7 +108,9 @@ def refresh_due(case: Case, pack: Pack, now: datetime) -> None:
             if o.due_acknowledge
         ]
     if status == Status.REGISTERED:
-        case.due_acknowledge = _add(received, clocks.get("dispatch") or clocks.get("acknowledge"))
+        case.due_acknowledge = _shifted(
+            _add(received, clocks.get("dispatch") or clocks.get("acknowledge")), paused
+        )
     else:
         case.due_acknowledge = min(issued, default=None)
     case.due_reply = (
@@ -104,7 +130,7 @@ def refresh_due(case: Case, pack: Pack, now: datetime) -> None:
         if statutory and case.request_type in statutory.applies_to
         else None
     )
-    case.next_due_at = _next_due(case, status)
+    case.next_due_at = None if case.paused_at is not None else _next_due(case, status)
 
 
 def _next_due(case: Case, status: Status) -> datetime | None:

@@ -5,6 +5,8 @@ Models hold data only; every write goes through ``tousu.cases.services``.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -44,6 +46,15 @@ SOLUTION_KINDS = (
     "other",
 )
 SATISFACTIONS = ("satisfied", "basically_satisfied", "dissatisfied")
+
+
+# Rows whose next deadline the sweep has not looked at yet (new or changed since). A partial
+# index on next_due_at over these keeps the sweep's range scan off rows it already handled.
+UNSWEPT = (
+    models.Q(swept_due_at__isnull=True)
+    | models.Q(swept_due_at__lt=models.F("next_due_at"))
+    | models.Q(swept_due_at__gt=models.F("next_due_at"))
+)
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -158,6 +169,18 @@ class Case(models.Model):
     replied_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    # Clock state, written by the sweep (tousu.cases.sweep) and the clock actions
+    # (services.clock_actions); see docs in those modules.
+    escalation_step = models.PositiveSmallIntegerField(default=0)  # chain steps applied
+    escalation_from = models.DateTimeField(null=True, blank=True)  # missed deadline of the chain
+    warned_due_at = models.DateTimeField(null=True, blank=True)  # deadline already warned about
+    swept_due_at = models.DateTimeField(null=True, blank=True)  # next_due_at the sweep last saw
+    sweep_at = models.DateTimeField(null=True, blank=True)  # the sweep's next scheduled look
+    paused_at = models.DateTimeField(null=True, blank=True)  # waiting for the customer since
+    paused_total = models.DurationField(default=timedelta)  # time the clocks stood still
+    extension_until = models.DateTimeField(null=True, blank=True)  # approved resolve deadline
+    extension_requested_until = models.DateTimeField(null=True, blank=True)  # awaiting approval
+
     class Meta:
         indexes = [
             models.Index(fields=["status", "next_due_at"], name="case_status_due"),
@@ -165,6 +188,8 @@ class Case(models.Model):
             models.Index(fields=["created_at"], name="case_created"),
             models.Index(fields=["category", "created_at"], name="case_category_created"),
             models.Index(fields=["intake_unit", "status"], name="case_intake_unit_status"),
+            models.Index(fields=["next_due_at"], condition=UNSWEPT, name="case_unswept_due"),
+            models.Index(fields=["sweep_at"], name="case_sweep_at"),
         ]
 
     def __str__(self) -> str:
@@ -200,11 +225,19 @@ class WorkOrder(models.Model):
     due_resolve = models.DateTimeField(null=True, blank=True)
     next_due_at = models.DateTimeField(null=True, blank=True)
     escalation_step = models.PositiveSmallIntegerField(default=0)
+    escalation_from = models.DateTimeField(null=True, blank=True)
+    warned_due_at = models.DateTimeField(null=True, blank=True)
+    swept_due_at = models.DateTimeField(null=True, blank=True)
+    sweep_at = models.DateTimeField(null=True, blank=True)
+    paused_total = models.DurationField(default=timedelta)  # pauses while this order was live
+    progress_reminded_on = models.DateField(null=True, blank=True)  # local date of last reminder
 
     class Meta:
         indexes = [
             models.Index(fields=["unit", "status"], name="wo_unit_status"),
             models.Index(fields=["next_due_at"], name="wo_next_due"),
+            models.Index(fields=["next_due_at"], condition=UNSWEPT, name="wo_unswept_due"),
+            models.Index(fields=["sweep_at"], name="wo_sweep_at"),
         ]
 
 

@@ -1,0 +1,1 @@
+"""Calendar overrides stored by administrators (public holidays and 调休 the package lacks)."""
