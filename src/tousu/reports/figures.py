@@ -1,0 +1,207 @@
+"""The raw counts behind the statistics: one aggregate query over the cases and one over their
+work orders, each grouped by a dimension and by period (the period and the one before it are
+adjacent, so one scan covers both and a flag column tells them apart).
+
+On PostgreSQL the queries run in a transaction with JIT compilation off (it costs more than
+these sub-second scans) and enough ``work_mem`` for the percentile's sort to stay in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Case as CaseWhen
+from django.db.models import F, FilteredRelation, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Collate
+
+from tousu.cases.models import Case, WorkOrder
+from tousu.org.models import User
+from tousu.org.permissions import case_scope, visible_cases
+from tousu.packs.registry import active_pack, active_packs
+from tousu.packs.schema import Pack
+from tousu.reports.dimensions import UNIT_JOIN, Dimension
+from tousu.reports.periods import Period
+from tousu.reports.stats_sql import (
+    COUNTED_ORDERS,
+    FIGURES,
+    Percentile90,
+    annotate_cases,
+    case_aggregates,
+    case_conditions,
+    order_aggregates,
+)
+
+Key = tuple[Any, ...]
+Figures = dict[str, Any]
+Groups = dict[Key, Figures]
+CURRENT = "_current"  # 1: the period asked for, 0: the one before
+ANALYTIC_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
+
+
+@dataclass
+class Scope:
+    """Whose cases, which pack, as of when; caches the totals of each period."""
+
+    cases: QuerySet[Case]
+    now: datetime
+    pack: str = ""
+    packs: Mapping[str, Pack] = field(default_factory=dict)
+    restricted: bool = False  # the viewer sees only some cases
+    _totals: dict[str, tuple[Figures, Figures]] = field(default_factory=dict)
+
+    def period_cases(self, period: Period) -> QuerySet[Case]:
+        cases = self.cases.filter(received_at__gte=period.start, received_at__lt=period.end)
+        return cases.filter(pack=self.pack) if self.pack else cases
+
+    def totals(self, period: Period, dim: Dimension | None = None,
+               groups: tuple[Groups, Groups] | None = None) -> tuple[Figures, Figures]:
+        """(this period's, the previous period's) figures over all the scope's cases; summed
+        from ``groups`` when they split the cases (any dimension but the handling unit)."""
+        if period.code not in self._totals:
+            if groups is not None and dim is not None and not dim.via_orders:
+                self._totals[period.code] = summed_totals(self, period, groups)
+            else:
+                now, before = figures(self, period, None)
+                self._totals[period.code] = (now.get((), empty_figures()),
+                                             before.get((), empty_figures()))
+        return self._totals[period.code]
+
+
+def make_scope(now: datetime, user: User | None = None, pack: str = "") -> Scope:
+    """All cases (``user`` None: the CLI) or those ``user`` may see; ``pack`` must exist."""
+    pack = (pack or "").strip()
+    if pack:
+        active_pack(pack, field="pack")
+    cases = Case.objects.all()
+    restricted = user is not None and case_scope(user) is not None
+    if user is not None:
+        cases = visible_cases(user, cases)
+    packs = {a.pack.code: a.pack for a in active_packs()}
+    return Scope(cases=cases, now=now, pack=pack, packs=packs, restricted=restricted)
+
+
+def empty_figures() -> Figures:
+    blank: Figures = {name: 0 for name in FIGURES}
+    blank.update({"handling_s_sum": None, "handling_s_p90": None})
+    return blank
+
+
+@contextmanager
+def analytic_queries() -> Iterator[None]:
+    """Run the aggregate queries with the session settings they need (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in ANALYTIC_SETTINGS:
+            cursor.execute(statement)
+        yield
+
+
+def _flag(field_name: str, start: datetime) -> CaseWhen:
+    return CaseWhen(When(**{f"{field_name}__gte": start}, then=Value(1)), default=Value(0),
+                    output_field=IntegerField())
+
+
+def _grouped(rows: QuerySet[Any], fields: tuple[str, ...], text: bool,
+             aggregates: dict[str, Any]) -> Groups:
+    """``GROUP BY`` the fields. On PostgreSQL, text keys are grouped in the "C" collation:
+    the sort then compares bytes, not language rules (the groups are the same)."""
+    names = list(fields)
+    if text and connection.vendor == "postgresql":
+        keys = {f"_g{i}": Collate(F(f), "C") for i, f in enumerate(fields) if i}
+        rows = rows.annotate(**keys)
+        names = [fields[0], *keys]
+    found = rows.values(*names).annotate(**aggregates).order_by()
+    return {tuple(r[n] for n in names): r for r in found}
+
+
+def _span(scope: Scope, period: Period) -> QuerySet[Case]:
+    """Cases received in the period or the one before, flagged by period."""
+    previous = period.previous()
+    span = scope.cases.filter(received_at__gte=previous.start, received_at__lt=period.end)
+    if scope.pack:
+        span = span.filter(pack=scope.pack)
+    return annotate_cases(span).annotate(**{CURRENT: _flag("received_at", period.start)})
+
+
+def _case_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups:
+    cases = _span(scope, period)
+    fields: tuple[str, ...] = (CURRENT, *(dim.case_fields if dim else ()))
+    if dim is not None and dim.via_orders:
+        handling = Q(work_orders__status__in=COUNTED_ORDERS,
+                     work_orders__issued_at__gte=period.previous().start)
+        cases = cases.annotate(**{UNIT_JOIN: FilteredRelation("work_orders", condition=handling)})
+    aggregates = case_aggregates(scope.now, period.previous().start)
+    return _grouped(cases, fields, bool(dim and not dim.unit), aggregates)
+
+
+def _p90_groups(scope: Scope, period: Period) -> Groups:
+    handled = case_conditions(scope.now, period.previous().start)["handled"]
+    rows = _span(scope, period).values(CURRENT).annotate(
+        handling_s_p90=Percentile90("_handled_s", filter=handled)).order_by()
+    return {(r[CURRENT],): r for r in rows}
+
+
+def summed_totals(scope: Scope, period: Period, groups: tuple[Groups, Groups]
+                  ) -> tuple[Figures, Figures]:
+    """Totals as the sum of a dimension's groups (each case in exactly one group); only the
+    percentile needs its own query."""
+    with analytic_queries():
+        p90 = _p90_groups(scope, period)
+    out = []
+    for flag, part in ((1, groups[0]), (0, groups[1])):
+        total = empty_figures()
+        for row in part.values():
+            for name in FIGURES:
+                total[name] += row[name]
+            if row["handling_s_sum"] is not None:
+                total["handling_s_sum"] = (total["handling_s_sum"] or 0) + row["handling_s_sum"]
+        total["handling_s_p90"] = p90.get((flag,), {}).get("handling_s_p90")
+        out.append(total)
+    return out[0], out[1]
+
+
+def _order_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups:
+    previous = period.previous()
+    # An order is issued after its case is received: the issue time bounds the scan.
+    orders = WorkOrder.objects.filter(status__in=COUNTED_ORDERS,
+                                      issued_at__gte=previous.start,
+                                      case__received_at__gte=previous.start,
+                                      case__received_at__lt=period.end)
+    if scope.pack:
+        orders = orders.filter(case__pack=scope.pack)
+    if scope.restricted:
+        orders = orders.filter(case__in=scope.cases.values("pk"))
+    orders = orders.annotate(**{CURRENT: _flag("case__received_at", period.start)})
+    fields: tuple[str, ...] = (CURRENT, *(dim.order_fields if dim else ()))
+    return _grouped(orders, fields, bool(dim and not dim.unit), order_aggregates(scope.now))
+
+
+def figures(scope: Scope, period: Period, dim: Dimension | None) -> tuple[Groups, Groups]:
+    """Raw counts per group key (the dimension's column values): (this period, previous)."""
+    merged: Groups = {}
+    with analytic_queries():
+        case_rows, order_rows = _case_groups(scope, period, dim), _order_groups(scope, period, dim)
+    for key, row in case_rows.items():
+        merged[key] = {**empty_figures(), **{k: row[k] for k in row if k in _NAMES}}
+    for key, row in order_rows.items():
+        merged.setdefault(key, empty_figures()).update({k: row[k] for k in row if k in _NAMES})
+    current: Groups = {}
+    before: Groups = {}
+    for (flag, *rest), row in merged.items():
+        for name in FIGURES:
+            row[name] = row[name] or 0
+        (current if flag == 1 else before)[tuple(rest)] = row
+    return current, before
+
+
+_NAMES = frozenset(FIGURES) | {"handling_s_sum", "handling_s_p90"}
+
+__all__ = ["Figures", "Key", "Scope", "analytic_queries", "empty_figures", "figures",
+           "make_scope"]
