@@ -1,5 +1,7 @@
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import RedirectView
 
-from tousu.web import views
-
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", RedirectView.as_view(url="/console/", permanent=False), name="home"),
+    path("console/", include("tousu.web.console.urls")),
+]

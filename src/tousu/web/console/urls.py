@@ -1,0 +1,42 @@
+"""URLs of the staff console, mounted under /console/ (namespace ``console``)."""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.views.i18n import set_language
+
+from tousu.web.console.views import (
+    auth,
+    case,
+    dashboard,
+    home,
+    intake,
+    manage,
+    queues,
+    work_order,
+)
+
+app_name = "console"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", auth.login, name="login"),
+    path("logout/", auth.logout, name="logout"),
+    path("language/", set_language, name="set_language"),
+    path("intake/", intake.intake, name="intake"),
+    path("intake/pack-fields/", intake.pack_fields, name="intake_pack_fields"),
+    path("intake/script/", intake.script_panel, name="intake_script"),
+    path("intake/outcome/", intake.script_outcome, name="intake_outcome"),
+    path("intake/customer/", intake.customer_lookup, name="intake_customer"),
+    path("queues/<slug:code>/", queues.queue, name="queue"),
+    path("cases/<str:number>/", case.case_page, name="case"),
+    path("cases/<str:number>/actions/<slug:action>/", case.case_action, name="case_action"),
+    path("cases/<str:number>/personal-data/", case.reveal_personal_data, name="case_reveal"),
+    path("work-orders/<int:pk>/", work_order.work_order_page, name="work_order"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("manage/", manage.index, name="manage"),
+    path("manage/units/", manage.units, name="manage_units"),
+    path("manage/users/", manage.users, name="manage_users"),
+    path("manage/packs/", manage.packs, name="manage_packs"),
+    path("manage/packs/<slug:code>/", manage.pack_detail, name="manage_pack"),
+]

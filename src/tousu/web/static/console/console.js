@@ -1,0 +1,27 @@
+/* tousu console: a few progressive enhancements; every page also works without this file. */
+(function () {
+  "use strict";
+  // A button with data-fill="#input" data-value="…" copies its value into that input
+  // (the customer look-up uses it to link a new case to an earlier, finished one).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-fill]");
+    if (!button) { return; }
+    event.preventDefault();
+    var input = document.querySelector(button.getAttribute("data-fill"));
+    if (!input) { return; }
+    input.value = button.getAttribute("data-value") || "";
+    var details = input.closest("details");
+    if (details) { details.open = true; }
+    var next = document.querySelector(button.getAttribute("data-focus") || "");
+    (next || input).focus();
+  });
+  // After htmx opens an action form, put the cursor in its first field.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var elt = event.detail.elt;
+    if (!elt || elt.id !== "action-panel") { return; }
+    var panel = document.getElementById("action-panel");
+    var first = panel && panel.querySelector(
+      "textarea, input:not([type=hidden]):not([type=radio]), select, input[type=radio]");
+    if (first) { first.focus(); }
+  });
+})();

@@ -1,0 +1,49 @@
+"""No N+1 queries: list pages cost the same number of queries for 3 rows or 30."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+
+# Queries a page may make whatever the number of rows (session, user, queue, count, packs…).
+LIMITS = {
+    "/console/": 12,
+    "/console/queues/all/": 9,
+    "/console/queues/overdue/": 9,
+    "/console/queues/unit/": 9,
+    "/console/queues/all/?q=漏水&severity=minor": 10,
+    "/console/dashboard/": 16,
+}
+
+
+def _cases(org, n: int) -> None:
+    for i in range(n):
+        case = factories.intake(org, description=f"第{i}号：楼道水管漏水",
+                                category="equipment_water")
+        if i % 2:
+            factories.act(org, "dispatcher", "dispatch", case, units=["eng"])
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+@pytest.mark.parametrize("path", list(LIMITS))
+@pytest.mark.parametrize("username", ["dispatcher", "handler_eng"])
+def test_list_pages_have_a_fixed_query_count(client_as, org, django_assert_max_num_queries,
+                                             rows, path, username):
+    _cases(org, rows)
+    client = client_as(username)
+    client.get(path)  # warm the pack cache and the session
+    with django_assert_max_num_queries(LIMITS[path]):
+        assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("steps", [1, 12])
+def test_case_page_query_count_does_not_grow_with_history(client_as, org, eng_case,
+                                                          django_assert_max_num_queries, steps):
+    for i in range(steps):
+        factories.act(org, "agent", "urge", eng_case, note=f"第{i}次来电")
+    client = client_as("agent")
+    url = f"/console/cases/{eng_case.number}/"
+    client.get(url)
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200
