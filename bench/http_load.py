@@ -1,0 +1,269 @@
+"""Loopback HTTP load (stdlib http.client, one keep-alive connection per thread) and /proc
+sampling of the server's memory and of who uses the CPU."""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import os
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class Client:
+    """One connection; reconnects when the server closes it (sync gunicorn workers do)."""
+
+    def __init__(self, port: int, token: str = ""):
+        self.port = port
+        self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=self.headers)
+                resp = self.conn.getresponse()
+                return resp.status, resp.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # a kept-alive connection the server had already closed: nothing was processed
+                self.conn.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def json(self, method: str, path: str, payload: object = None) -> tuple[int, object]:
+        body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode()
+        status, data = self.request(method, path, body)
+        try:
+            return status, json.loads(data or b"null")
+        except ValueError:
+            return status, data.decode(errors="replace")[:300]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@dataclass
+class Run:
+    latencies: list[float] = field(default_factory=list)  # seconds, successful requests only
+    statuses: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)  # first few bodies of failed requests
+    wall: float = 0.0
+    bytes_in: int = 0
+
+    @property
+    def ok(self) -> int:
+        return len(self.latencies)
+
+    def pct(self, p: float) -> float:
+        """Nearest-rank percentile in milliseconds."""
+        if not self.latencies:
+            return float("nan")
+        xs = sorted(self.latencies)
+        return 1000 * xs[min(len(xs) - 1, max(0, round(p / 100 * len(xs) + 0.5) - 1))]
+
+    def summary(self) -> dict:
+        return {
+            "requests": sum(self.statuses.values()),
+            "ok": self.ok,
+            "statuses": dict(self.statuses),
+            "seconds": round(self.wall, 2),
+            "per_s": round(self.ok / self.wall, 1) if self.wall else 0,
+            "p50_ms": round(self.pct(50), 1),
+            "p95_ms": round(self.pct(95), 1),
+            "p99_ms": round(self.pct(99), 1),
+            "max_ms": round(self.pct(100), 1),
+            "mean_kb": round(self.bytes_in / max(self.ok, 1) / 1024, 1),
+            "errors": self.errors[:3],
+        }
+
+
+def run_load(
+    port: int,
+    token: str,
+    requests: list[tuple[str, str, bytes | None]],
+    concurrency: int,
+    ok: tuple[int, ...] = (200, 201),
+) -> Run:
+    """Send ``requests`` (method, path, body) from ``concurrency`` threads, each request once."""
+    run = Run()
+    lock = threading.Lock()
+    counter = itertools.count()
+
+    def worker() -> None:
+        client = Client(port, token)
+        lat, stat, errs, size = [], Counter(), [], 0
+        try:
+            while (i := next(counter)) < len(requests):
+                method, path, body = requests[i]
+                t = time.perf_counter()
+                try:
+                    status, data = client.request(method, path, body)
+                except OSError as exc:
+                    stat["conn_error"] += 1
+                    errs.append(repr(exc))
+                    continue
+                dt = time.perf_counter() - t
+                stat[status] += 1
+                if status in ok:
+                    lat.append(dt)
+                    size += len(data)
+                elif len(errs) < 3:
+                    errs.append(f"{status} {path}: {data[:300].decode(errors='replace')}")
+        finally:
+            client.close()
+            with lock:
+                run.latencies += lat
+                run.statuses.update(stat)
+                run.errors += errs
+                run.bytes_in += size
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    run.wall = time.perf_counter() - start
+    return run
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+def _rss_and_cpu(pids: list[int]) -> tuple[int, int]:
+    rss = ticks = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/statm") as f:
+                rss += int(f.read().split()[1]) * PAGE
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime + stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return rss, ticks
+
+
+def _postgres_ticks() -> dict[int, int]:
+    """CPU ticks per PostgreSQL process on the machine (backends of other users too)."""
+    ticks = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/comm") as f:
+                    if f.read().strip() == "postgres":
+                        ticks[int(name)] = _rss_and_cpu([int(name)])[1]
+            except OSError:
+                continue
+    return ticks
+
+
+def _machine_ticks() -> tuple[int, int]:
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+class Sampler(threading.Thread):
+    """Samples the RSS of the server's process tree (gunicorn master + workers) every 50 ms;
+    ``begin()``/``end()`` also report CPU seconds of the server, of this client, of PostgreSQL
+    and of everything else on the machine (other users' load spoils the figures)."""
+
+    def __init__(self, root_pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.root, self.interval = root_pid, interval
+        self.peak = 0
+        self.pids = _tree(root_pid)
+        self._stop = threading.Event()
+        self._ticks = 0
+
+    def run(self) -> None:
+        n = 0
+        while not self._stop.is_set():
+            if n % 20 == 0:  # new workers (restarts) are picked up once a second
+                self.pids = _tree(self.root)
+            rss, self._ticks = _rss_and_cpu(self.pids)
+            self.peak = max(self.peak, rss)
+            n += 1
+            self._stop.wait(self.interval)
+
+    def breakdown(self) -> list[dict]:
+        """RSS of each process of the server now: the gunicorn master, then the workers."""
+        out = []
+        for pid in _tree(self.root):
+            try:
+                rss = _rss_and_cpu([pid])[0]
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+            except OSError:
+                continue
+            out.append({"pid": pid, "rss_mb": round(rss / 2**20, 1), "cmd": cmd[:80]})
+        return out
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def begin(self) -> dict:
+        """Start a phase: reset the peak and remember the CPU counters."""
+        self.peak = _rss_and_cpu(self.pids)[0]
+        busy, total = _machine_ticks()
+        return {
+            "server": _rss_and_cpu(self.pids)[1],
+            "client": os.times(),
+            "busy": busy,
+            "total": total,
+            "db": _postgres_ticks(),
+        }
+
+    def end(self, start: dict) -> dict:
+        rss, server = _rss_and_cpu(self.pids)
+        busy, total = _machine_ticks()
+        c0, c1 = start["client"], os.times()
+        client = (c1.user - c0.user) + (c1.system - c0.system)
+        server_s = (server - start["server"]) / TICKS
+        wall_cpu = (total - start["total"]) / TICKS  # cpu-seconds available (all cores)
+        busy_s = (busy - start["busy"]) / TICKS
+        db_s = (
+            sum(
+                t - start["db"].get(pid, 0)  # backends that exited meanwhile are missed
+                for pid, t in _postgres_ticks().items()
+            )
+            / TICKS
+        )
+        return {
+            "peak_rss_mb": round(max(self.peak, rss) / 2**20, 1),
+            "rss_mb": round(rss / 2**20, 1),
+            "cpu_server_s": round(server_s, 1),
+            "cpu_client_s": round(client, 1),
+            "cpu_postgres_s": round(db_s, 1),
+            "cpu_other_s": round(max(busy_s - server_s - client - db_s, 0), 1),
+            "cpu_idle_pct": round(100 * (1 - busy_s / wall_cpu), 1) if wall_cpu else 0,
+        }
+
+
+__all__ = ["Client", "Run", "Sampler", "run_load"]
