@@ -5,7 +5,7 @@ October 2026 (property pack unless said), as of 2026-11-05 12:00 Shanghai:
 | case | category | channel | course | notes |
 |---|---|---|---|---|
 | A | equipment_water (minor) | phone | ack on time, resolved in 7 h, replied, satisfied | valid |
-| B | equipment_water (minor) | phone | ack late, resolved late (72 h), replied, basically sat. | valid |
+| B | equipment_water (minor) | phone | ack late, resolved late (72 h), replied, so-so | valid |
 | C | security_visitors (minor) | walk_in | closed at the window after 10 min | assist |
 | D | environment_cleaning | media → major | untouched; resolve due passed | not triaged |
 | E | equipment_lighting | phone | marked invalid | invalid |
