@@ -48,7 +48,7 @@ def test_xlsx_has_a_sheet_per_dimension_and_the_figures(org):
     units = {r[0]: r[3] for r in _sheet_rows(book, "处理部门")[1:]}
     assert units == {"eng": 4, None: 3, "sec": 1}  # None: not dispatched
     brief = [r[0] for r in _sheet_rows(book, "质量简报") if r]
-    assert "物业服务 · 重大（经过、原因分析与预防措施）" in brief
+    assert "物业服务—重大（经过、原因分析与预防措施）" in brief
 
 
 def test_xlsx_of_an_empty_period_says_so(org):

@@ -21,14 +21,23 @@ from django.db import connection
 from django.db.models import JSONField, Model
 
 
-def insert(model: type[Model], rows: Sequence[Model]) -> None:
-    """Insert ``rows`` (unsaved instances) and set their primary keys."""
+def insert(model: type[Model], rows: Sequence[Any]) -> None:
+    """Insert ``rows`` and set their ``pk``. A row is an unsaved instance, or any object with
+    the model's column attributes (``case_id``, ``kind``…)."""
     if not rows:
         return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(rows)
-        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if connection.vendor != "postgresql":
+        instances = [
+            row
+            if isinstance(row, model)
+            else model(**{f.attname: getattr(row, f.attname) for f in fields})
+            for row in rows
+        ]
+        model._default_manager.bulk_create(instances)
+        for row, instance in zip(rows, instances, strict=True):
+            row.pk = instance.pk
+        return
     table = model._meta.db_table
     names = ", ".join(_quote(c) for c in ["id", *(f.column for f in fields)])
     with _server_cursor() as cursor:
@@ -44,7 +53,8 @@ def insert(model: type[Model], rows: Sequence[Model]) -> None:
             for row in rows:
                 copy.write_row([row.pk, *(_copy(f, getattr(row, f.attname)) for f in fields)])
     for row in rows:
-        row._state.adding = False
+        if isinstance(row, Model):
+            row._state.adding = False
 
 
 def update(model: type[Model], rows: Sequence[Model], names: Sequence[str]) -> None:

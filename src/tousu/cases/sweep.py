@@ -30,14 +30,18 @@ from tousu.cases import bulk_write, sweep_case, sweep_state
 from tousu.cases.models import UNSWEPT, Case, Event, WorkOrder
 from tousu.cases.services.common import resolve_now
 from tousu.notify import recipients, service
-from tousu.notify.delivery import deliver_after_commit
-from tousu.notify.models import Notification
+from tousu.notify.delivery import queue
 from tousu.packs.models import PackVersion
 from tousu.rules.escalation import margin_of
 
 BATCH_SIZE = 500
-# Case columns the sweep seldom reads (age upgrades read facts): loaded only when needed.
-LAZY_FIELDS = ("search_text", "facts", "references", "script", "demand", "findings", "root_cause")
+# Case columns the sweep reads on its common path; a slow path (a severity raise, grading)
+# loads the others in one query (``CaseRun.load_all``).
+SWEEP_COLUMNS = (
+    "id", "number", "pack_version", "status", "paused_at", "severity", "severity_rank",
+    "request_type", "category", "validity", "received_at", "created_at", "description",
+    "first_owner", "intake_unit", "customer", "urge_count", *sweep_state.CASE_FIELDS,
+)  # fmt: skip
 
 
 @dataclass
@@ -118,7 +122,7 @@ def _sweep_batch(ids: list[int], now: datetime, horizon: datetime, report: Sweep
 
 def _lock(ids: list[int]) -> list[Case]:
     """The cases of ``ids`` that no other transaction holds, locked until commit."""
-    query = Case.objects.filter(pk__in=ids).defer(*LAZY_FIELDS).order_by("id")
+    query = Case.objects.filter(pk__in=ids).only(*SWEEP_COLUMNS).order_by("id")
     if connection.features.has_select_for_update_skip_locked:
         query = query.select_for_update(skip_locked=True, of=("self",))
     return list(query)
@@ -140,8 +144,7 @@ def _flush(batch: sweep_state.Batch, report: SweepReport) -> None:
     rows = [
         row for item in batch.events for row in service.build(item.event, item.subject, directory)
     ]
-    bulk_write.insert(Notification, rows)
-    deliver_after_commit(rows)
+    queue(rows)
     for (model, fields), changed in batch.changed.items():
         bulk_write.update(model, changed, fields)
     for item in batch.events:

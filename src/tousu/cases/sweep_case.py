@@ -20,10 +20,7 @@ from tousu.cases.services.common import SYSTEM
 from tousu.cases.services.grading import apply_upgrades
 from tousu.cases.sweep_state import Batch, CaseRun, fields_of, snapshot
 from tousu.notify.recipients import Subject
-from tousu.packs.schema import Pack
 from tousu.rules import escalation as rules
-from tousu.rules.calendar import BusinessCalendar
-from tousu.rules.durations import Duration
 from tousu.rules.lifecycle import OPEN, Status
 
 MAX_ROUNDS = 3  # a severity raise moves deadlines; look again, at most this often
@@ -116,7 +113,7 @@ def _run_clock(
     plan = rules.plan_clock(
         state,
         step_after=[s.after for s in steps],
-        margin=rules.margin_of(run.pack.sla.warning_margin),
+        margin=batch.margin(run.pack),
         now=batch.now,
         add=batch.calendar.add,
     )
@@ -224,7 +221,7 @@ def _reminder(run: CaseRun, order: WorkOrder, subject: Subject) -> datetime | No
         return None
     plan = rules.plan_reminder(
         cutoff=sla.progress_due_by,
-        margin=rules.margin_of(run.pack.sla.warning_margin),
+        margin=batch.margin(run.pack),
         reminded_on=order.progress_reminded_on,
         now=batch.now,
         next_cutoff=batch.calendar.next_daily_cutoff,
@@ -244,25 +241,22 @@ def _age_upgrades(run: CaseRun) -> bool:
     case, now = run.case, run.batch.now
     if Status(case.status) not in OPEN or case.validity not in ("", "valid"):
         return False
-    moments = _age_thresholds(case, run.pack, run.batch.calendar)
+    moments = _age_thresholds(run)
     for moment in moments:
         run.wake(case, moment)
     if not any(m <= now for m in moments):
         return False
+    run.load_all()
     if not apply_upgrades(case, SYSTEM, now, trigger="sweep"):
         return False
     run.refresh()
     return True
 
 
-def _age_thresholds(case: Case, pack: Pack, calendar: BusinessCalendar) -> list[datetime]:
-    ranks = {s.code: s.rank for s in pack.severities}
+def _age_thresholds(run: CaseRun) -> list[datetime]:
+    case, calendar = run.case, run.batch.calendar
     moments = []
-    for rule in pack.grading:
-        if rule.severity is None or ranks.get(rule.severity, 0) <= case.severity_rank:
-            continue
-        for cond in rule.conditions:
-            if cond.fact == "unresolved_for" and isinstance(cond.value, Duration):
-                moment = calendar.add(case.received_at, cond.value)
-                moments.append(moment + timedelta(seconds=1) if cond.op == "more_than" else moment)
+    for age, strictly in run.batch.age_limits(run.pack, case.severity_rank):
+        moment = calendar.add(case.received_at, age)
+        moments.append(moment + timedelta(seconds=1) if strictly else moment)
     return moments

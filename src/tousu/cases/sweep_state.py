@@ -9,19 +9,21 @@ per content, not per stored row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import Any
 
 from django.db.models import Model
 
 from tousu.cases import clocks
-from tousu.cases.models import Case, Event, WorkOrder
+from tousu.cases.models import Case, WorkOrder
 from tousu.notify.recipients import Subject
 from tousu.packs.models import PackVersion
 from tousu.packs.registry import pack_of_version
 from tousu.packs.schema import EffectiveSla, Pack
 from tousu.rules.calendar import BusinessCalendar
+from tousu.rules.durations import Duration
+from tousu.rules.escalation import margin_of
 
 CLOCK_FIELDS = ["escalation_step", "escalation_from", "warned_due_at", "swept_due_at", "sweep_at"]
 CASE_FIELDS = [
@@ -53,8 +55,26 @@ def pack_by_id(version_id: int, checksum: str | None = None) -> Pack:
 
 
 @dataclass
+class SweepEvent:
+    """An event row as the sweep builds it: the columns of ``Event`` without a model
+    instance (thousands of ``Event()`` calls cost more than writing them). ``bulk_write``
+    inserts it and sets ``pk``; notifications read it like an ``Event``."""
+
+    case_id: int
+    kind: str
+    at: datetime
+    data: dict[str, Any]
+    reason: str = ""
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+    actor_id: int | None = None
+    actor: None = None
+    pk: int | None = None
+
+
+@dataclass
 class Pending:
-    event: Event
+    event: SweepEvent
     subject: Subject
     line: str  # what the CLI prints
 
@@ -70,6 +90,7 @@ class Batch:
     changed: dict[tuple[type[Model], tuple[str, ...]], list[Model]] = field(default_factory=dict)
     _packs: dict[int, Pack] = field(default_factory=dict)
     _slas: dict[tuple[str, ...], EffectiveSla] = field(default_factory=dict)
+    _ages: dict[tuple[str, int], list[tuple[Duration, bool]]] = field(default_factory=dict)
 
     def pack(self, version_id: int) -> Pack:
         if version_id not in self._packs:
@@ -94,8 +115,31 @@ class Batch:
         return unswept or (woken is not None and woken <= self.now)
 
     def record(self, subject: Subject, kind: str, line: str, **fields: Any) -> None:
-        event = Event(case_id=subject.case.pk, kind=kind, actor_id=None, at=self.now, **fields)
+        event = SweepEvent(case_id=subject.case.pk, kind=kind, at=self.now, **fields)
         self.events.append(Pending(event, subject, f"{subject.case.number} {line}"))
+
+    def margin(self, pack: Pack) -> timedelta:
+        return margin_of(pack.sla.warning_margin)
+
+    def age_limits(self, pack: Pack, rank: int) -> list[tuple[Duration, bool]]:
+        """(age, strictly_more) of the pack's grading rules on the age of an open case that
+        would raise a case of this rank (e.g. unresolved a month → major)."""
+        key = (pack.checksum, rank)
+        if key not in self._ages:
+            self._ages[key] = _age_limits(pack, rank)
+        return self._ages[key]
+
+
+def _age_limits(pack: Pack, rank: int) -> list[tuple[Duration, bool]]:
+    ranks = {s.code: s.rank for s in pack.severities}
+    limits = []
+    for rule in pack.grading:
+        if rule.severity is None or ranks.get(rule.severity, 0) <= rank:
+            continue
+        for cond in rule.conditions:
+            if cond.fact == "unresolved_for" and isinstance(cond.value, Duration):
+                limits.append((cond.value, cond.op == "more_than"))
+    return limits
 
 
 @dataclass
@@ -111,8 +155,14 @@ class CaseRun:
     def wake(self, row: Case | WorkOrder, moment: datetime | None) -> None:
         self.wakes.setdefault(id(row), []).append(moment)
 
+    def load_all(self) -> None:
+        """Read the columns the sweep's selection left out, in one query, before a slow path."""
+        if deferred := self.case.get_deferred_fields():
+            self.case.refresh_from_db(fields=sorted(deferred))
+
     def refresh(self) -> None:
         """Deadlines follow a new severity: the case's and its live work orders'."""
+        self.load_all()
         clocks.refresh_due(self.case, self.pack, self.batch.now)
         for order in self.live:
             clocks.refresh_order_due(order, self.case, self.pack, self.batch.now)

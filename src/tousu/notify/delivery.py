@@ -10,14 +10,16 @@ is marked failed. Nothing here raises into the action that caused the notificati
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tousu.cases import bulk_write
 from tousu.notify import backends
 from tousu.notify.models import Notification
 
@@ -28,13 +30,13 @@ LEASE = timedelta(minutes=5)  # a claimed row not finished by then is tried agai
 LOST_AFTER = timedelta(minutes=2)  # a queued row never claimed: its delivery task was lost
 
 
-def queue(rows: list[Notification]) -> None:
-    """Save ``rows`` and deliver the ones that leave the system after the commit."""
-    Notification.objects.bulk_create(rows)
+def queue(rows: Sequence[Any]) -> None:
+    """Save ``rows`` (``service.Outgoing``) and deliver the outgoing ones after the commit."""
+    bulk_write.insert(Notification, rows)
     deliver_after_commit(rows)
 
 
-def deliver_after_commit(rows: list[Notification]) -> None:
+def deliver_after_commit(rows: Sequence[Any]) -> None:
     """Once the transaction commits, hand each saved outgoing row to a delivery task."""
     outgoing = [row.pk for row in rows if row.status == State.QUEUED]
     if outgoing:

@@ -8,6 +8,7 @@ Song/Ming substitute, as for any Adobe CJK base font.
 
 from __future__ import annotations
 
+import math
 from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import escape
@@ -20,7 +21,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from tousu.reports import labels
 
@@ -76,6 +84,8 @@ def _bar_chart(rows: list[dict[str, Any]], title: str) -> Drawing:
     chart.categoryAxis.labels.angle = 30
     chart.categoryAxis.labels.boxAnchor = "ne"
     chart.valueAxis.valueMin = 0
+    top = max([*chart.data[0], *chart.data[1], 1])
+    chart.valueAxis.valueStep = max(1, math.ceil(top / 5))
     chart.valueAxis.labels.fontSize = 7
     chart.bars[0].fillColor = colors.HexColor("#3a6ea5")
     chart.bars[1].fillColor = colors.HexColor("#c7d5e6")
@@ -97,11 +107,11 @@ def _indicators(data: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list
 
 
 def _dimension(index: int, table: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
-    flow: list[Any] = [Paragraph(f"{index}. 按{table['title']}", styles["h2"])]
+    heading = Paragraph(f"{index}. 按{table['title']}", styles["h2"])
     rows = table["rows"]
     if not rows:
-        return [*flow, Paragraph("本期没有数据。", styles["body"])]
-    flow.append(_bar_chart(rows, table["title"]))
+        return [heading, Paragraph("本期没有数据。", styles["body"])]
+    flow: list[Any] = [KeepTogether([heading, _bar_chart(rows, table["title"])])]
     head = ["名称", "数量", "上期"] + [labels.INDICATORS[c] for c in KEY_INDICATORS]
     body = [[r["name"], r["count"], r["previous"]["count"]]
             + [_fmt(c, r["indicators"].get(c)) for c in KEY_INDICATORS] for r in rows[:TABLE_ROWS]]
@@ -124,7 +134,7 @@ def _brief(data: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]
 
 def _brief_level(part: dict[str, Any], level: dict[str, Any],
                  styles: dict[str, ParagraphStyle]) -> list[Any]:
-    caption = (f"{part['pack_name']} · {level['name']}：{level['count']} 件"
+    caption = (f"{part['pack_name']}—{level['name']}：{level['count']} 件"
                f"（{TREATMENTS[level['treatment']]}）")
     flow: list[Any] = [Paragraph(escape(caption), styles["h2"])]
     if level["treatment"] == "summary":
@@ -143,8 +153,8 @@ def _brief_level(part: dict[str, Any], level: dict[str, Any],
 
 def _brief_case(case: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
     body = styles["body"]
-    head = (f"<b>{case['number']}</b> {escape(case['category_name'])} · {case['status_name']}"
-            f" · 受理 {case['received_at']}：{escape(case['description'][:120])}")
+    head = (f"<b>{case['number']}</b>　{escape(case['category_name'])}　{case['status_name']}"
+            f"　受理 {case['received_at']}：{escape(case['description'][:120])}")
     flow: list[Any] = [Paragraph(head, body)]
     steps = "；".join(f"{s['at']} {s['what']}" for s in case["course"])
     flow.append(Paragraph("经过：" + escape(steps or "（无记录）"), body))
@@ -179,7 +189,8 @@ def render(data: dict[str, Any]) -> bytes:
     flow: list[Any] = [
         Paragraph(f"{data['title']}", styles["title"]),
         Paragraph(f"统计期间：{data['period']['label']}　对比：{data['previous_period']['label']}"
-                  f"　范围：{pack}　统计时点：{data['as_of'][:16]}", styles["body"]),
+                  f"　范围：{pack}　统计时点：{data['as_of'][:16].replace('T', ' ')}",
+                  styles["body"]),
         Spacer(1, 4 * mm),
         *_indicators(data, styles),
         Paragraph("二、分类统计", styles["h1"]),

@@ -119,7 +119,7 @@ def _brief_sheet(wb: Workbook, data: dict[str, Any]) -> None:
 
 
 def _brief_level(ws: WriteOnlyWorksheet, part: dict[str, Any], level: dict[str, Any]) -> None:
-    caption = f"{part['pack_name']} · {level['name']}（{TREATMENTS[level['treatment']]}）"
+    caption = f"{part['pack_name']}—{level['name']}（{TREATMENTS[level['treatment']]}）"
     ws.append([_cell(ws, caption, bold=True), f"共 {level['count']} 件"])
     if level["treatment"] == "summary":
         _header(ws, ["类别代码", "类别", "件数", "已办结", "满意"])

@@ -202,8 +202,6 @@ class IntakeForm(forms.Form):
                                                         "household")}
         )
         references = {code: d[f"ref_{code}"] for code, _n in REFERENCES if d.get(f"ref_{code}")}
-        if customer.phone:
-            references.setdefault("phone", customer.phone)
         return IntakeData(
             pack=d["pack"], channel=d["channel"], request_type=d["request_type"],
             description=d["description"], customer=customer, category=d.get("category") or "",
