@@ -262,6 +262,24 @@ def load(n: int, batch: int = 2000) -> dict:
     }
 
 
+def info() -> dict:
+    """What the read measurements need from a database a previous run filled."""
+    import django
+
+    django.setup()
+    from tousu.cases.models import Case
+
+    numbers = list(Case.objects.values_list("number", flat=True))
+    cats = Counter(Case.objects.filter(status="processing").values_list("category", flat=True))
+    return {
+        "password": PASSWORD,
+        "packs": [],
+        "total_cases": len(numbers),
+        "sample_numbers": random.Random(1).sample(numbers, min(2000, len(numbers))),
+        "busy_category": cats.most_common(1)[0][0] if cats else "",
+    }
+
+
 def _case(row, f, number, status, customer, text, agent, hq, versions, packs, rng, clocks):
     """One unsaved Case and its (event kind, time) history."""
     from tousu.cases.models import Case
@@ -322,6 +340,8 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "setup":
         result = setup()
+    elif command == "info":
+        result = info()
     elif command == "load":
         result = load(int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
     else:

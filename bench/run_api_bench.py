@@ -65,10 +65,12 @@ def last_json(proc: subprocess.CompletedProcess) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def fresh_env(db: str, args: argparse.Namespace) -> dict:
+def bench_env(db: str, args: argparse.Namespace) -> dict:
+    """The server's environment; unless --reads-only, with a fresh database and data folder."""
     data = OUT / f"data-{db}"
-    shutil.rmtree(data, ignore_errors=True)
-    data.mkdir(parents=True)
+    if not args.reads_only:
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
     env = {
         **os.environ,
         "TOUSU_DATA_DIR": str(data),
@@ -80,13 +82,14 @@ def fresh_env(db: str, args: argparse.Namespace) -> dict:
     env.pop("DATABASE_URL", None)
     if args.gunicorn_args:  # gunicorn reads extra options from the environment
         env["GUNICORN_CMD_ARGS"] = args.gunicorn_args
-    if db == "postgres":
+    if db == "postgres" and not args.reads_only:
         sh(["dropdb", *PG_ADMIN, "--if-exists", "--force", "tousu_bench"], env)
         sh(["createdb", *PG_ADMIN, "tousu_bench"], env)
         for setting in args.pg_set:  # experiments, e.g. synchronous_commit=off
             name, value = setting.split("=", 1)
             sql = f"ALTER DATABASE tousu_bench SET {name} = '{value}'"
             sh(["psql", *PG_ADMIN, "-c", sql, "tousu_bench"], env)
+    if db == "postgres":
         env["DATABASE_URL"] = PG_URL
     return env
 
@@ -160,10 +163,16 @@ def wait_quiet(limit: float, max_wait: float = 1800) -> None:
 def bench_db(db: str, args: argparse.Namespace) -> dict:
     if args.quiet_load:
         wait_quiet(args.quiet_load)
-    log(f"=== {db}: fresh database, migrate, setup (load average {os.getloadavg()[0]:.2f})")
-    env = fresh_env(db, args)
-    sh([str(BIN / "tousu"), "migrate"], env)
-    setup = last_json(sh([sys.executable, str(HERE / "bulk_load.py"), "setup"], env))
+    log(f"=== {db}: database and setup (load average {os.getloadavg()[0]:.2f})")
+    env = bench_env(db, args)
+    if not args.reads_only:
+        sh([str(BIN / "tousu"), "migrate"], env)
+    setup = last_json(
+        sh(
+            [sys.executable, str(HERE / "bulk_load.py"), "info" if args.reads_only else "setup"],
+            env,
+        )
+    )
     port = free_port()
     logfile = OUT / f"server-{db}.log"
     server = start_server(env, port, args.workers, logfile)
@@ -175,6 +184,19 @@ def bench_db(db: str, args: argparse.Namespace) -> dict:
         supervisor = token(port, "bench_supervisor", setup["password"])
         sampler.begin()
         result["idle_rss_mb"] = round(sampler.peak / 2**20, 1)
+        if args.reads_only:  # the data a previous run left
+            run_load(port, agent, [("GET", "/api/v1/cases", None)] * 8, 2)  # workers up
+            result["reads"] = reads(
+                port,
+                supervisor,
+                agent,
+                setup["sample_numbers"],
+                setup["busy_category"],
+                sampler,
+                args,
+            )
+            result["total_cases"] = setup["total_cases"]
+            return result
 
         payloads = [
             json.dumps(p, ensure_ascii=False).encode()
@@ -272,7 +294,7 @@ def verdict(kind: str, row: dict, db: str) -> str:
     return ", ".join(checks)
 
 
-def per_request(row: dict) -> tuple[float, float, float]:
+def per_request(row: dict, db: str) -> tuple[float, float | str, float]:
     """Server and PostgreSQL CPU milliseconds per request, and the share of the machine's CPU
     that other processes took meanwhile (a high share spoils the latencies)."""
     n = max(row["requests"], 1)
@@ -280,7 +302,7 @@ def per_request(row: dict) -> tuple[float, float, float]:
     other = 100 * row["cpu_other_s"] / (row["seconds"] * cpus) if row["seconds"] else 0
     return (
         round(1000 * row["cpu_server_s"] / n, 1),
-        round(1000 * row["cpu_postgres_s"] / n, 1),
+        round(1000 * row["cpu_postgres_s"] / n, 1) if db == "postgres" else "-",
         round(other),
     )
 
@@ -292,15 +314,18 @@ def table(results: list[dict]) -> str:
     )
     lines = [head, "-" * len(head)]
     for r in results:
-        rows = [("intake", r["intake"])] + list(r["reads"].items())
+        rows = ([("intake", r["intake"])] if "intake" in r else []) + list(r["reads"].items())
         for kind, row in rows:
-            srv, pg, other = per_request(row)
+            srv, pg, other = per_request(row, r["db"])
             lines.append(
                 f"{r['db']:<9} {kind:<14} {row['ok']:>5} {row['per_s']:>6} {row['p50_ms']:>6} "
                 f"{row['p95_ms']:>6} {row['p99_ms']:>6} {srv:>7} {pg:>6} {other:>5}% "
                 f"{row['peak_rss_mb']:>7}MB  {verdict(kind, row, r['db'])}"
             )
-        b = r["bulk"]
+        b = r.get("bulk")
+        if not b:
+            lines.append(f"{r['db']:<9} reads only, on {r['total_cases']} cases")
+            continue
         lines.append(
             f"{r['db']:<9} bulk load: {b['rows']} cases in {b['seconds']} s "
             f"({b['rows_per_s']}/s); {b['total_cases']} cases, db {r['db_size_mb']} MB; "
@@ -334,6 +359,11 @@ def main() -> None:
         "--gunicorn-args", default="", help='experiment: extra gunicorn options, e.g. "--threads 4"'
     )
     parser.add_argument(
+        "--reads-only",
+        action="store_true",
+        help="only the read measurements, on the data a previous run left in the database",
+    )
+    parser.add_argument(
         "--quiet-load",
         type=float,
         default=0,
@@ -358,7 +388,9 @@ def main() -> None:
     print(table(results))
     print("\nCPU seconds during each phase (server / client / postgres / other processes):")
     for r in results:
-        for kind, row in [("intake", r["intake"])] + list(r["reads"].items()):
+        for kind, row in ([("intake", r["intake"])] if "intake" in r else []) + list(
+            r["reads"].items()
+        ):
             print(
                 f"  {r['db']:<9} {kind:<14} {row['cpu_server_s']:>6} {row['cpu_client_s']:>6} "
                 f"{row['cpu_postgres_s']:>6} {row['cpu_other_s']:>6}   idle {row['cpu_idle_pct']}%"

@@ -12,6 +12,17 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
+def fresh_pack_cache():
+    """The registry caches parsed packs by row id; on SQLite a rolled-back test can leave an
+    id that a later test reuses for another pack, so each test starts with an empty cache."""
+    from tousu.packs import registry
+
+    registry._parsed.clear()
+    yield
+    registry._parsed.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """The org fixture sets a dozen passwords; the production hasher takes ~1 s for each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

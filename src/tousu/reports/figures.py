@@ -108,12 +108,13 @@ def _flag(field_name: str, start: datetime) -> CaseWhen:
                     output_field=IntegerField())
 
 
-def _grouped(rows: QuerySet[Any], fields: tuple[str, ...], text: bool,
-             aggregates: dict[str, Any]) -> Groups:
-    """``GROUP BY`` the fields. On PostgreSQL, text keys are grouped in the "C" collation:
-    the sort then compares bytes, not language rules (the groups are the same)."""
+def _grouped(rows: QuerySet[Any], fields: tuple[str, ...], aggregates: dict[str, Any],
+             sorted_by_text: bool = False) -> Groups:
+    """``GROUP BY`` the fields. A grouping that must sort (the percentile) sorts text keys in
+    the "C" collation on PostgreSQL: bytes, not language rules (the groups are the same).
+    Hashed groupings keep the plain columns, whose statistics the planner knows."""
     names = list(fields)
-    if text and connection.vendor == "postgresql":
+    if sorted_by_text and connection.vendor == "postgresql":
         keys = {f"_g{i}": Collate(F(f), "C") for i, f in enumerate(fields) if i}
         rows = rows.annotate(**keys)
         names = [fields[0], *keys]
@@ -130,22 +131,28 @@ def _span(scope: Scope, period: Period) -> QuerySet[Case]:
     return annotate_cases(span).annotate(**{CURRENT: _flag("received_at", period.start)})
 
 
-def _case_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups:
+def _joined(scope: Scope, period: Period, dim: Dimension | None) -> QuerySet[Case]:
     cases = _span(scope, period)
-    fields: tuple[str, ...] = (CURRENT, *(dim.case_fields if dim else ()))
     if dim is not None and dim.via_orders:
         handling = Q(work_orders__status__in=COUNTED_ORDERS,
                      work_orders__issued_at__gte=period.previous().start)
         cases = cases.annotate(**{UNIT_JOIN: FilteredRelation("work_orders", condition=handling)})
+    return cases
+
+
+def _case_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups:
+    fields: tuple[str, ...] = (CURRENT, *(dim.case_fields if dim else ()))
     aggregates = case_aggregates(scope.now, period.previous().start)
-    return _grouped(cases, fields, bool(dim and not dim.unit), aggregates)
+    return _grouped(_joined(scope, period, dim), fields, aggregates)
 
 
-def _p90_groups(scope: Scope, period: Period) -> Groups:
+def _p90_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups:
+    """The handling-time percentile per group, over the handled cases only."""
     handled = case_conditions(scope.now, period.previous().start)["handled"]
-    rows = _span(scope, period).values(CURRENT).annotate(
-        handling_s_p90=Percentile90("_handled_s", filter=handled)).order_by()
-    return {(r[CURRENT],): r for r in rows}
+    fields: tuple[str, ...] = (CURRENT, *(dim.case_fields if dim else ()))
+    cases = _joined(scope, period, dim).filter(handled)
+    p90 = {"handling_s_p90": Percentile90("_handled_s")}
+    return _grouped(cases, fields, p90, sorted_by_text=bool(dim and not dim.unit))
 
 
 def summed_totals(scope: Scope, period: Period, groups: tuple[Groups, Groups]
@@ -153,7 +160,7 @@ def summed_totals(scope: Scope, period: Period, groups: tuple[Groups, Groups]
     """Totals as the sum of a dimension's groups (each case in exactly one group); only the
     percentile needs its own query."""
     with analytic_queries():
-        p90 = _p90_groups(scope, period)
+        p90 = _p90_groups(scope, period, None)
     out = []
     for flag, part in ((1, groups[0]), (0, groups[1])):
         total = empty_figures()
@@ -180,7 +187,7 @@ def _order_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups
         orders = orders.filter(case__in=scope.cases.values("pk"))
     orders = orders.annotate(**{CURRENT: _flag("case__received_at", period.start)})
     fields: tuple[str, ...] = (CURRENT, *(dim.order_fields if dim else ()))
-    return _grouped(orders, fields, bool(dim and not dim.unit), order_aggregates(scope.now))
+    return _grouped(orders, fields, order_aggregates(scope.now))
 
 
 def figures(scope: Scope, period: Period, dim: Dimension | None) -> tuple[Groups, Groups]:
@@ -188,9 +195,10 @@ def figures(scope: Scope, period: Period, dim: Dimension | None) -> tuple[Groups
     merged: Groups = {}
     with analytic_queries():
         case_rows, order_rows = _case_groups(scope, period, dim), _order_groups(scope, period, dim)
+        p90_rows = _p90_groups(scope, period, dim)
     for key, row in case_rows.items():
         merged[key] = {**empty_figures(), **{k: row[k] for k in row if k in _NAMES}}
-    for key, row in order_rows.items():
+    for key, row in (*order_rows.items(), *p90_rows.items()):
         merged.setdefault(key, empty_figures()).update({k: row[k] for k in row if k in _NAMES})
     current: Groups = {}
     before: Groups = {}
