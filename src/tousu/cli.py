@@ -330,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     pack = add("load-pack", cmd_load_pack, "validate and install an industry pack file")
     pack.add_argument("file", help="a pack YAML file, or the code of a builtin pack")
+
+    from tousu.reports.cli import register as register_report  # argparse only, no Django
+
+    register_report(sub)
     return parser
 
 

@@ -45,36 +45,75 @@ def _closed_case(org, start, category, hours_to_resolve, ack_minutes, satisfacti
 
     t0 = at(start)
     case = intake(org, now=t0, **extra)
-    act(org, "dispatcher", "triage", case, category=category, severity="minor",
-        validity="valid", now=t0 + timedelta(minutes=2))
+    act(
+        org,
+        "dispatcher",
+        "triage",
+        case,
+        category=category,
+        severity="minor",
+        validity="valid",
+        now=t0 + timedelta(minutes=2),
+    )
     act(org, "dispatcher", "dispatch", case, units=["eng"], now=t0 + timedelta(minutes=5))
-    act(org, "handler_eng", "acknowledge", case,
-        now=t0 + timedelta(minutes=5 + ack_minutes))
-    act(org, "handler_eng", "resolve", case, findings="排水管老化开裂", root_cause="管材老化",
-        responsibility_class="class1", now=t0 + timedelta(hours=hours_to_resolve))
-    act(org, "agent", "reply", case, message="已处理完毕",
-        now=t0 + timedelta(hours=hours_to_resolve + 1))
-    return act(org, "quality", "follow-up", case, satisfaction=satisfaction,
-               now=t0 + timedelta(hours=hours_to_resolve + 20))
+    act(org, "handler_eng", "acknowledge", case, now=t0 + timedelta(minutes=5 + ack_minutes))
+    act(
+        org,
+        "handler_eng",
+        "resolve",
+        case,
+        findings="排水管老化开裂",
+        root_cause="管材老化",
+        responsibility_class="class1",
+        now=t0 + timedelta(hours=hours_to_resolve),
+    )
+    act(
+        org,
+        "agent",
+        "reply",
+        case,
+        message="已处理完毕",
+        now=t0 + timedelta(hours=hours_to_resolve + 1),
+    )
+    return act(
+        org,
+        "quality",
+        "follow-up",
+        case,
+        satisfaction=satisfaction,
+        now=t0 + timedelta(hours=hours_to_resolve + 20),
+    )
 
 
 def build(org) -> Dataset:
     cases = {}
     cases["A"] = _closed_case(org, "2026-10-12 09:00", "equipment_water", 7, 15, "satisfied")
-    cases["B"] = _closed_case(org, "2026-10-13 09:00", "equipment_water", 72, 55,
-                              "basically_satisfied")
+    cases["B"] = _closed_case(
+        org, "2026-10-13 09:00", "equipment_water", 72, 55, "basically_satisfied"
+    )
     c = intake(org, now=at("2026-10-14 10:00"), channel="walk_in", walk_in_confirmed=True)
     _triage(org, c, "2026-10-14 10:02", category="security_visitors", validity="assist")
-    cases["C"] = act(org, "agent", "close-at-window", c, wording="已当面解释",
-                     now=at("2026-10-14 10:10"))
-    cases["D"] = intake(org, now=at("2026-10-05 10:00"), channel="media",
-                        description="小区垃圾堆积无人清理，已被媒体报道")
+    cases["C"] = act(
+        org, "agent", "close-at-window", c, wording="已当面解释", now=at("2026-10-14 10:10")
+    )
+    cases["D"] = intake(
+        org,
+        now=at("2026-10-05 10:00"),
+        channel="media",
+        description="小区垃圾堆积无人清理，已被媒体报道",
+    )
     e = intake(org, now=at("2026-10-15 09:00"))
     _triage(org, e, "2026-10-15 09:05", category="equipment_lighting")
-    cases["E"] = act(org, "dispatcher", "mark-invalid", e, validity_reason="untrue",
-                     now=at("2026-10-15 10:00"))
-    f = intake(org, now=at("2026-10-20 09:00"), repeat_of=cases["A"].number,
-               dissatisfaction_reason="维修后又漏水", description="楼上又漏水了")
+    cases["E"] = act(
+        org, "dispatcher", "mark-invalid", e, validity_reason="untrue", now=at("2026-10-15 10:00")
+    )
+    f = intake(
+        org,
+        now=at("2026-10-20 09:00"),
+        repeat_of=cases["A"].number,
+        dissatisfaction_reason="维修后又漏水",
+        description="楼上又漏水了",
+    )
     _triage(org, f, "2026-10-20 09:02", category="service_fees", validity="valid")
     _dispatch(org, f, "eng", "2026-10-20 09:05")
     cases["F"] = act(org, "handler_eng", "acknowledge", f, now=at("2026-10-20 09:10"))

@@ -47,10 +47,22 @@ def test_stats_shape(org, get):
     response = get("", period="2026-10", by="category")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"period", "previous_period", "range", "previous_range", "as_of", "pack",
-                         "by", "rows", "totals"}
-    assert (body["period"], body["previous_period"], body["by"]) == ("2026-10", "2026-09",
-                                                                     "category")
+    assert set(body) == {
+        "period",
+        "previous_period",
+        "range",
+        "previous_range",
+        "as_of",
+        "pack",
+        "by",
+        "rows",
+        "totals",
+    }
+    assert (body["period"], body["previous_period"], body["by"]) == (
+        "2026-10",
+        "2026-09",
+        "category",
+    )
     first = body["rows"][0]
     assert set(first) == {"key", "name", "pack", "count", "indicators", "figures", "previous"}
     assert (first["key"], first["count"], first["previous"]["count"]) == ("equipment_water", 2, 1)
@@ -130,8 +142,11 @@ def test_needs_a_token(org):
 def test_registered_in_the_public_api(org):
     from django.test import Client
 
-    response = Client().get("/api/v1/stats", {"period": "2026-10"},
-                            headers={"Authorization": f"Bearer {issue_token(org.users['admin'])}"})
+    response = Client().get(
+        "/api/v1/stats",
+        {"period": "2026-10"},
+        headers={"Authorization": f"Bearer {issue_token(org.users['admin'])}"},
+    )
     if response.status_code == 404:
         pytest.skip("the stats router is not registered in tousu.api.app yet")
     assert response.status_code == 200

@@ -17,11 +17,24 @@ NOW = at("2026-11-05 12:00")
 
 def _case(org, when, category, severity, *, resolve=None):
     case = intake(org, pack="internet", now=at(when), description=f"{category} 的投诉")
-    act(org, "dispatcher", "triage", case, category=category, severity=severity,
-        now=at(when.replace("09:00", "09:05")))
+    act(
+        org,
+        "dispatcher",
+        "triage",
+        case,
+        category=category,
+        severity=severity,
+        now=at(when.replace("09:00", "09:05")),
+    )
     if resolve:
-        act(org, "dispatcher", "dispatch", case, units=["eng"],
-            now=at(when.replace("09:00", "09:10")))
+        act(
+            org,
+            "dispatcher",
+            "dispatch",
+            case,
+            units=["eng"],
+            now=at(when.replace("09:00", "09:10")),
+        )
         act(org, "handler_eng", "acknowledge", case, now=at(when.replace("09:00", "09:20")))
         act(org, "handler_eng", "resolve", case, now=at(when.replace("09:00", "15:00")), **resolve)
     return case
@@ -30,7 +43,11 @@ def _case(org, when, category, severity, *, resolve=None):
 def test_treatment_of_each_internet_level(packs):
     pack = active_pack("internet").pack
     assert [(lv.severity, lv.treatment) for lv in levels(pack)] == [
-        ("major", "full"), ("hot", "full"), ("important", "course"), ("general", "summary")]
+        ("major", "full"),
+        ("hot", "full"),
+        ("important", "course"),
+        ("general", "summary"),
+    ]
     assert treatment(None) == "summary"
 
 
@@ -39,8 +56,13 @@ def test_brief_lists_each_level_as_its_duty_says(org):
     _case(org, "2026-10-13 09:00", "complaint_service", "general")
     _case(org, "2026-10-13 09:00", "complaint_product", "general")
     important = _case(org, "2026-10-14 09:00", "complaint_product", "important")
-    hot = _case(org, "2026-10-15 09:00", "complaint_technical", "hot",
-                resolve={"findings": "版本发布后登录接口超时", "root_cause": "发布前未做压力测试"})
+    hot = _case(
+        org,
+        "2026-10-15 09:00",
+        "complaint_technical",
+        "hot",
+        resolve={"findings": "版本发布后登录接口超时", "root_cause": "发布前未做压力测试"},
+    )
     major = _case(org, "2026-10-16 09:00", "complaint_service", "major")
     brief = build_brief(make_scope(NOW), parse_period("2026-10", NOW))
     assert brief["count"] == 6
@@ -52,7 +74,9 @@ def test_brief_lists_each_level_as_its_duty_says(org):
     assert general["treatment"] == "summary"
     assert general["count"] == 3
     assert [(i["category"], i["count"]) for i in general["by_category"]] == [
-        ("complaint_service", 2), ("complaint_product", 1)]
+        ("complaint_service", 2),
+        ("complaint_product", 1),
+    ]
     assert "cases" not in general
 
     listed = by_level["important"]
@@ -64,8 +88,10 @@ def test_brief_lists_each_level_as_its_duty_says(org):
 
     [hot_item] = by_level["hot"]["cases"]
     assert hot_item["number"] == hot.number
-    assert hot_item["cause"] == {"findings": "版本发布后登录接口超时",
-                                 "root_cause": "发布前未做压力测试"}
+    assert hot_item["cause"] == {
+        "findings": "版本发布后登录接口超时",
+        "root_cause": "发布前未做压力测试",
+    }
     assert hot_item["prevention"] == []
     assert [s["what"] for s in hot_item["course"]][-1] == "处理完成"
     assert by_level["hot"]["sections"] == ["简要经过与结论"]

@@ -19,8 +19,19 @@ from tousu.reports.stats import make_scope
 pytestmark = pytest.mark.django_db
 
 NOW = at(AS_OF)
-SHEETS = ["指标汇总", "投诉类别", "处理部门", "投诉级别", "受理渠道", "诉求类型", "责任类别",
-          "投诉性质", "行业", "质量简报", "预警"]
+SHEETS = [
+    "指标汇总",
+    "投诉类别",
+    "处理部门",
+    "投诉级别",
+    "受理渠道",
+    "诉求类型",
+    "责任类别",
+    "投诉性质",
+    "行业",
+    "质量简报",
+    "预警",
+]
 
 
 def _report(pack="", period="2026-10"):
@@ -36,8 +47,8 @@ def test_xlsx_has_a_sheet_per_dimension_and_the_figures(org):
     book = load_workbook(BytesIO(export_xlsx.to_bytes(_report())))
     assert book.sheetnames == SHEETS
     rows = _sheet_rows(book, "指标汇总")
-    table = rows[rows.index(["指标", "代码", "本期", "上期", "变化"]) + 1:]
-    indicators = {r[1]: r[2:4] for r in table[:table.index([None] * 5)]}
+    table = rows[rows.index(["指标", "代码", "本期", "上期", "变化"]) + 1 :]
+    indicators = {r[1]: r[2:4] for r in table[: table.index([None] * 5)]}
     assert indicators["count"] == [8, 2]
     assert indicators["on_time_resolve"] == [0.4286, 0.5]
     assert indicators["p90_handling_hours"] == [72.0, 24.0]
@@ -65,14 +76,22 @@ def test_pdf_is_a_chinese_document(org):
     assert b"STSong-Light" in content
     reader = PdfReader(BytesIO(content))
     text = "".join(page.extract_text() for page in reader.pages)
-    for words in ("投诉统计分析报告", "2026年10月", "处理及时率", "上下水管道与落水管",
-                  "三、质量简报", "四、预警"):
+    for words in (
+        "投诉统计分析报告",
+        "2026年10月",
+        "处理及时率",
+        "上下水管道与落水管",
+        "三、质量简报",
+        "四、预警",
+    ):
         assert words in text
 
 
 def test_pdf_of_an_empty_period(org):
-    text = "".join(p.extract_text() for p in PdfReader(BytesIO(
-        export_pdf.render(_report(period="2026-07")))).pages)
+    text = "".join(
+        p.extract_text()
+        for p in PdfReader(BytesIO(export_pdf.render(_report(period="2026-07")))).pages
+    )
     assert "本期没有投诉" in text
 
 
@@ -89,8 +108,7 @@ def test_regulator_table_by_top_category_and_result(org):
     data = regulator.build(make_scope(NOW, pack="property"), parse_period("2026-Q4", NOW))
     [table] = data["tables"]
     rows = {r["category"]: r for r in table["rows"]}
-    assert list(rows)[:5] == ["housing", "equipment", "security", "environment",
-                              "general_service"]
+    assert list(rows)[:5] == ["housing", "equipment", "security", "environment", "general_service"]
     equipment = rows["equipment"]  # A, B (water), E (lighting, refused)
     assert (equipment["count"], equipment["finished"], equipment["invalid"]) == (3, 2, 1)
     assert (equipment["on_time"], equipment["late"], equipment["on_time_rate"]) == (2, 0, 1.0)
@@ -128,8 +146,12 @@ def test_report_command_writes_each_format(org, tmp_path, capsys):
     assert json.loads((tmp_path / "r.json").read_text())["totals"]["count"] == 8
     assert "wrote" in capsys.readouterr().out
     target = tmp_path / "q.xlsx"
-    assert _run(["report", "--period", "2026-Q4", "--regulator", "--pack", "telecom",
-                 "-o", str(target)]) == 0
+    assert (
+        _run(
+            ["report", "--period", "2026-Q4", "--regulator", "--pack", "telecom", "-o", str(target)]
+        )
+        == 0
+    )
     assert load_workbook(target).sheetnames == ["电信运营商"]
 
 

@@ -30,11 +30,29 @@ def test_totals_and_every_indicator(org):
     assert totals["count"] == 8
     figures = totals["figures"]
     expected = {
-        "count": 8, "accepted": 7, "finished": 4, "open": 3, "invalid": 1, "withdrawn": 0,
-        "resolve_on_time": 3, "resolve_late": 4, "reply_on_time": 3, "reply_late": 0,
-        "statutory_on_time": 1, "statutory_late": 0, "acknowledge_on_time": 3,
-        "acknowledge_late": 2, "rated": 2, "satisfied": 2, "repeat": 2, "escalated": 1,
-        "first_contact": 1, "validity_decided": 7, "valid": 5, "assist": 1, "handled": 4,
+        "count": 8,
+        "accepted": 7,
+        "finished": 4,
+        "open": 3,
+        "invalid": 1,
+        "withdrawn": 0,
+        "resolve_on_time": 3,
+        "resolve_late": 4,
+        "reply_on_time": 3,
+        "reply_late": 0,
+        "statutory_on_time": 1,
+        "statutory_late": 0,
+        "acknowledge_on_time": 3,
+        "acknowledge_late": 2,
+        "rated": 2,
+        "satisfied": 2,
+        "repeat": 2,
+        "escalated": 1,
+        "first_contact": 1,
+        "validity_decided": 7,
+        "valid": 5,
+        "assist": 1,
+        "handled": 4,
     }
     assert {k: figures[k] for k in expected} == expected
     assert totals["indicators"] == {
@@ -108,8 +126,11 @@ def test_rows_by_handling_unit(org):
 def test_rows_by_other_dimensions(org):
     build(org)
     severity = {(r["pack"], r["key"]): r["count"] for r in stats("severity")["rows"]}
-    assert severity == {("property", "minor"): 6, ("property", "major"): 1,
-                        ("telecom", "general"): 1}
+    assert severity == {
+        ("property", "minor"): 6,
+        ("property", "major"): 1,
+        ("telecom", "general"): 1,
+    }
     channel = {r["key"]: (r["name"], r["count"]) for r in stats("channel")["rows"]}
     assert channel == {"phone": ("电话", 6), "walk_in": ("现场来访", 1), "media": ("媒体", 1)}
     validity = {r["key"]: r["count"] for r in stats("validity")["rows"]}
@@ -154,5 +175,4 @@ def test_unknown_dimension_pack_and_indicator(org):
     with pytest.raises(ValidationFailed) as caught:
         pick_indicators("satisfaction_rate,happiness")
     assert caught.value.errors[0].field == "indicators"
-    assert pick_indicators("satisfaction_rate, repeat_rate") == ("satisfaction_rate",
-                                                                  "repeat_rate")
+    assert pick_indicators("satisfaction_rate, repeat_rate") == ("satisfaction_rate", "repeat_rate")

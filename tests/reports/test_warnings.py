@@ -51,16 +51,26 @@ def _flat(org):
     """Two cleaning complaints a week at 阳光小区 for nine weeks, never dispatched."""
     for weeks_back in range(9):
         for n in range(2):
-            intake(org, now=_week(weeks_back, day=n + 1), category="environment_cleaning",
-                   location=f"阳光小区{n + 1}栋10{n}", description="楼道垃圾没人清理")
+            intake(
+                org,
+                now=_week(weeks_back, day=n + 1),
+                category="environment_cleaning",
+                location=f"阳光小区{n + 1}栋10{n}",
+                description="楼道垃圾没人清理",
+            )
 
 
 def _spike(org):
     """Lifts at 锦绣小区: one a week for eight weeks, then eight in the watched week."""
     times = [_week(w) for w in range(1, 9)] + [_week(0, day=d % 6, hour=9 + d) for d in range(8)]
     for when in times:
-        case = intake(org, now=when, category="equipment_elevator", location="锦绣小区5栋",
-                      description="电梯又停了")
+        case = intake(
+            org,
+            now=when,
+            category="equipment_elevator",
+            location="锦绣小区5栋",
+            description="电梯又停了",
+        )
         act(org, "dispatcher", "dispatch", case, units=["eng"], now=when + timedelta(minutes=5))
 
 
@@ -79,8 +89,11 @@ def test_planted_spike_is_found_by_category_place_and_unit(org):
     _spike(org)
     result = detect(make_scope(NOW), parse_period("2026-10", NOW))
     found = {(a["dimension"], a["key"]): a for a in result["alerts"]}
-    assert set(found) == {("category", "equipment_elevator"), ("place", "锦绣小区"),
-                          ("unit", "eng")}
+    assert set(found) == {
+        ("category", "equipment_elevator"),
+        ("place", "锦绣小区"),
+        ("unit", "eng"),
+    }
     lift = found[("category", "equipment_elevator")]
     assert lift["name"] == "电梯（含外包维保）"
     assert lift["pack"] == "property"

@@ -24,9 +24,16 @@ from tousu.reports.stats import Scope, make_scope, pick_indicators, statistics
 
 router = Router(tags=["statistics"])
 
-PeriodText = Annotated[str, Field(max_length=40, description=(
-    "2026-10 (month), 2026-Q3 (quarter), 2026 (year) or 2026-10-01..2026-10-15; "
-    "default: last month"))]
+PeriodText = Annotated[
+    str,
+    Field(
+        max_length=40,
+        description=(
+            "2026-10 (month), 2026-Q3 (quarter), 2026 (year) or 2026-10-01..2026-10-15; "
+            "default: last month"
+        ),
+    ),
+]
 PackCode = Annotated[str, Field(max_length=40, description="only the cases of this pack")]
 
 
@@ -36,11 +43,26 @@ class PeriodIn(StrictIn):
 
 
 class StatsIn(PeriodIn):
-    by: Annotated[str, Field(max_length=40, description=(
-        "category, unit, severity, channel, request_type, responsibility_class, validity, "
-        "pack, intake_unit, complained_unit or escalation_level"))] = "category"
-    indicators: Annotated[str, Field(max_length=400, description=(
-        "comma-separated indicator codes to return (default: all)"))] | None = None
+    by: Annotated[
+        str,
+        Field(
+            max_length=40,
+            description=(
+                "category, unit, severity, channel, request_type, responsibility_class, validity, "
+                "pack, intake_unit, complained_unit or escalation_level"
+            ),
+        ),
+    ] = "category"
+    indicators: (
+        Annotated[
+            str,
+            Field(
+                max_length=400,
+                description=("comma-separated indicator codes to return (default: all)"),
+            ),
+        ]
+        | None
+    ) = None
 
 
 class ExportIn(PeriodIn):
@@ -91,30 +113,42 @@ def _scope(request: HttpRequest, filters: PeriodIn, schema: type[Schema]) -> tup
     return make_scope(now, current_user(request), filters.pack or ""), period
 
 
-@router.get("", response={200: StatsOut, **ERROR_RESPONSES},
-            summary="Counts and indicators of a period by one dimension, with the previous period")
+@router.get(
+    "",
+    response={200: StatsOut, **ERROR_RESPONSES},
+    summary="Counts and indicators of a period by one dimension, with the previous period",
+)
 def get_stats(request: HttpRequest, filters: Query[StatsIn]) -> dict[str, Any]:
     scope, period = _scope(request, filters, StatsIn)
     chosen = pick_indicators(filters.indicators)
     return statistics(scope, period, filters.by, chosen)
 
 
-@router.get("/brief", response={200: dict[str, Any], **ERROR_RESPONSES},
-            summary="The quality brief (质量简报) of a period, level by level")
+@router.get(
+    "/brief",
+    response={200: dict[str, Any], **ERROR_RESPONSES},
+    summary="The quality brief (质量简报) of a period, level by level",
+)
 def get_brief(request: HttpRequest, filters: Query[PeriodIn]) -> dict[str, Any]:
     scope, period = _scope(request, filters, PeriodIn)
     return brief.build_brief(scope, period)
 
 
-@router.get("/warnings", response={200: dict[str, Any], **ERROR_RESPONSES},
-            summary="Early warnings (预警): categories, places and units above their baseline")
+@router.get(
+    "/warnings",
+    response={200: dict[str, Any], **ERROR_RESPONSES},
+    summary="Early warnings (预警): categories, places and units above their baseline",
+)
 def get_warnings(request: HttpRequest, filters: Query[PeriodIn]) -> dict[str, Any]:
     scope, period = _scope(request, filters, PeriodIn)
     return warnings.detect(scope, period)
 
 
-@router.get("/regulator", response={200: dict[str, Any], **ERROR_RESPONSES},
-            summary="Regulator-style statistics: counts by category and result, on-time rate")
+@router.get(
+    "/regulator",
+    response={200: dict[str, Any], **ERROR_RESPONSES},
+    summary="Regulator-style statistics: counts by category and result, on-time rate",
+)
 def get_regulator(request: HttpRequest, filters: Query[PeriodIn]) -> dict[str, Any]:
     scope, period = _scope(request, filters, PeriodIn)
     return regulator.build(scope, period)
@@ -127,8 +161,11 @@ CONTENT_TYPES = {
 }
 
 
-@router.get("/export", response={200: None, **ERROR_RESPONSES},
-            summary="Download the report of a period as xlsx, PDF or JSON")
+@router.get(
+    "/export",
+    response={200: None, **ERROR_RESPONSES},
+    summary="Download the report of a period as xlsx, PDF or JSON",
+)
 def export(request: HttpRequest, filters: Query[ExportIn]) -> HttpResponse:
     scope, period = _scope(request, filters, ExportIn)
     content = _render(scope, period, filters.format, filters.kind)

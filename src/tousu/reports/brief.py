@@ -108,8 +108,14 @@ def course(case: Case) -> list[dict[str, str]]:
             continue
         data = event.data or {}
         note = event.reason or str(data.get("message") or data.get("note") or "")
-        steps.append({"at": _local(event.at), "kind": event.kind,
-                      "what": labels.event_label(event.kind), "note": note[:200]})
+        steps.append(
+            {
+                "at": _local(event.at),
+                "kind": event.kind,
+                "what": labels.event_label(event.kind),
+                "note": note[:200],
+            }
+        )
     return steps[:EVENTS_PER_CASE]
 
 
@@ -147,8 +153,11 @@ def _details(cases: Any, pack: Pack, level: Level) -> dict[str, Any]:
     total = chosen.count()
     events = Prefetch("events", queryset=Event.objects.order_by("at", "id"))
     rows = chosen.order_by("received_at", "id").prefetch_related(events)[:DETAIL_LIMIT]
-    return {"count": total, "shown": min(total, DETAIL_LIMIT),
-            "cases": [_detail(c, pack, level) for c in rows]}
+    return {
+        "count": total,
+        "shown": min(total, DETAIL_LIMIT),
+        "cases": [_detail(c, pack, level) for c in rows],
+    }
 
 
 def pack_brief(scope: Scope, period: Period, pack: Pack) -> dict[str, Any]:

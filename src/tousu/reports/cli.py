@@ -23,13 +23,17 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``report`` command to the ``tousu`` parser's subcommands."""
     text = "write the statistics report of a period (xlsx, pdf or json)"
     parser: argparse.ArgumentParser = subparsers.add_parser("report", help=text, description=text)
-    parser.add_argument("--period", help="2026-10, 2026-Q3, 2026 or 2026-10-01..2026-10-15 "
-                        "(default: last month)")
+    parser.add_argument(
+        "--period", help="2026-10, 2026-Q3, 2026 or 2026-10-01..2026-10-15 (default: last month)"
+    )
     parser.add_argument("--format", choices=FORMATS, default="xlsx")
     parser.add_argument("--pack", default="", help="only the cases of this pack")
     parser.add_argument("--output", "-o", help="file to write ('-' for standard output)")
-    parser.add_argument("--regulator", action="store_true",
-                        help="the regulator-style quarterly table instead of the analysis")
+    parser.add_argument(
+        "--regulator",
+        action="store_true",
+        help="the regulator-style quarterly table instead of the analysis",
+    )
     parser.set_defaults(handler=cmd_report)
     return parser
 

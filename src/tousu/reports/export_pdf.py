@@ -60,15 +60,20 @@ def _fmt(code: str, value: Any) -> str:
     return f"{value * 100:.1f}%"
 
 
-def _table(rows: list[list[Any]], styles: dict[str, ParagraphStyle],
-           widths: list[float] | None = None) -> Table:
+def _table(
+    rows: list[list[Any]], styles: dict[str, ParagraphStyle], widths: list[float] | None = None
+) -> Table:
     cells = [[Paragraph(escape(str(v)), styles["cell"]) for v in row] for row in rows]
     table = Table(cells, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f0")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f0")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
@@ -90,18 +95,26 @@ def _bar_chart(rows: list[dict[str, Any]], title: str) -> Drawing:
     chart.bars[0].fillColor = colors.HexColor("#3a6ea5")
     chart.bars[1].fillColor = colors.HexColor("#c7d5e6")
     drawing.add(chart)
-    drawing.add(String(15 * mm, 64 * mm, f"{title}（深色：本期，浅色：上期）", fontName=FONT,
-                       fontSize=9))
+    drawing.add(
+        String(15 * mm, 64 * mm, f"{title}（深色：本期，浅色：上期）", fontName=FONT, fontSize=9)
+    )
     return drawing
 
 
 def _indicators(data: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
     totals = data["totals"]
-    rows: list[list[Any]] = [["指标", "本期", "上期"],
-                             ["受理量", totals["count"], totals["previous"]["count"]]]
+    rows: list[list[Any]] = [
+        ["指标", "本期", "上期"],
+        ["受理量", totals["count"], totals["previous"]["count"]],
+    ]
     for code in data["indicators"]:
-        rows.append([labels.INDICATORS[code], _fmt(code, totals["indicators"][code]),
-                     _fmt(code, totals["previous"]["indicators"][code])])
+        rows.append(
+            [
+                labels.INDICATORS[code],
+                _fmt(code, totals["indicators"][code]),
+                _fmt(code, totals["previous"]["indicators"][code]),
+            ]
+        )
     widths = [60 * mm, 35 * mm, 35 * mm]
     return [Paragraph("一、主要指标", styles["h1"]), _table(rows, styles, widths)]
 
@@ -113,8 +126,11 @@ def _dimension(index: int, table: dict[str, Any], styles: dict[str, ParagraphSty
         return [heading, Paragraph("本期没有数据。", styles["body"])]
     flow: list[Any] = [KeepTogether([heading, _bar_chart(rows, table["title"])])]
     head = ["名称", "数量", "上期"] + [labels.INDICATORS[c] for c in KEY_INDICATORS]
-    body = [[r["name"], r["count"], r["previous"]["count"]]
-            + [_fmt(c, r["indicators"].get(c)) for c in KEY_INDICATORS] for r in rows[:TABLE_ROWS]]
+    body = [
+        [r["name"], r["count"], r["previous"]["count"]]
+        + [_fmt(c, r["indicators"].get(c)) for c in KEY_INDICATORS]
+        for r in rows[:TABLE_ROWS]
+    ]
     flow.append(_table([head, *body], styles))
     if len(rows) > TABLE_ROWS:
         flow.append(Paragraph(f"共 {len(rows)} 项，列出前 {TABLE_ROWS} 项。", styles["body"]))
@@ -132,16 +148,20 @@ def _brief(data: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]
     return flow
 
 
-def _brief_level(part: dict[str, Any], level: dict[str, Any],
-                 styles: dict[str, ParagraphStyle]) -> list[Any]:
-    caption = (f"{part['pack_name']}—{level['name']}：{level['count']} 件"
-               f"（{TREATMENTS[level['treatment']]}）")
+def _brief_level(
+    part: dict[str, Any], level: dict[str, Any], styles: dict[str, ParagraphStyle]
+) -> list[Any]:
+    caption = (
+        f"{part['pack_name']}—{level['name']}：{level['count']} 件"
+        f"（{TREATMENTS[level['treatment']]}）"
+    )
     flow: list[Any] = [Paragraph(escape(caption), styles["h2"])]
     if level["treatment"] == "summary":
         if level["by_category"]:
             rows = [["类别", "件数", "已办结", "满意"]] + [
                 [i["category_name"], i["count"], i["finished"], i["satisfied"]]
-                for i in level["by_category"][:TABLE_ROWS]]
+                for i in level["by_category"][:TABLE_ROWS]
+            ]
             flow.append(_table(rows, styles))
         return flow
     for case in level["cases"]:
@@ -153,8 +173,10 @@ def _brief_level(part: dict[str, Any], level: dict[str, Any],
 
 def _brief_case(case: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
     body = styles["body"]
-    head = (f"<b>{case['number']}</b>　{escape(case['category_name'])}　{case['status_name']}"
-            f"　受理 {case['received_at']}：{escape(case['description'][:120])}")
+    head = (
+        f"<b>{case['number']}</b>　{escape(case['category_name'])}　{case['status_name']}"
+        f"　受理 {case['received_at']}：{escape(case['description'][:120])}"
+    )
     flow: list[Any] = [Paragraph(head, body)]
     steps = "；".join(f"{s['at']} {s['what']}" for s in case["course"])
     flow.append(Paragraph("经过：" + escape(steps or "（无记录）"), body))
@@ -169,15 +191,27 @@ def _brief_case(case: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list
 
 def _warnings(data: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
     warnings = data["warnings"]
-    flow: list[Any] = [Paragraph("四、预警", styles["h1"]), Paragraph(
-        f"观察周 {warnings['window']['start'][:10]} 至 {warnings['window']['end'][:10]}，"
-        f"与前 {warnings['baseline_weeks']} 周比较，超过泊松分布 {warnings['quantile']:.0%} "
-        "分位数即预警。", styles["body"])]
+    flow: list[Any] = [
+        Paragraph("四、预警", styles["h1"]),
+        Paragraph(
+            f"观察周 {warnings['window']['start'][:10]} 至 {warnings['window']['end'][:10]}，"
+            f"与前 {warnings['baseline_weeks']} 周比较，超过泊松分布 {warnings['quantile']:.0%} "
+            "分位数即预警。",
+            styles["body"],
+        ),
+    ]
     if not warnings["alerts"]:
         return [*flow, Paragraph("本期没有预警。", styles["body"])]
     rows = [["维度", "名称", "本周", "基线周均", "阈值"]] + [
-        [labels.DIMENSIONS.get(a["dimension"], "地点"), a["name"], a["current"],
-         a["baseline_mean"], a["threshold"]] for a in warnings["alerts"][:TABLE_ROWS * 2]]
+        [
+            labels.DIMENSIONS.get(a["dimension"], "地点"),
+            a["name"],
+            a["current"],
+            a["baseline_mean"],
+            a["threshold"],
+        ]
+        for a in warnings["alerts"][: TABLE_ROWS * 2]
+    ]
     flow.append(_table(rows, styles))
     return flow
 
@@ -188,9 +222,11 @@ def render(data: dict[str, Any]) -> bytes:
     pack = data["pack"]["name"] if data.get("pack") else "全部行业"
     flow: list[Any] = [
         Paragraph(f"{data['title']}", styles["title"]),
-        Paragraph(f"统计期间：{data['period']['label']}　对比：{data['previous_period']['label']}"
-                  f"　范围：{pack}　统计时点：{data['as_of'][:16].replace('T', ' ')}",
-                  styles["body"]),
+        Paragraph(
+            f"统计期间：{data['period']['label']}　对比：{data['previous_period']['label']}"
+            f"　范围：{pack}　统计时点：{data['as_of'][:16].replace('T', ' ')}",
+            styles["body"],
+        ),
         Spacer(1, 4 * mm),
         *_indicators(data, styles),
         Paragraph("二、分类统计", styles["h1"]),
@@ -199,8 +235,13 @@ def render(data: dict[str, Any]) -> bytes:
         flow += _dimension(index, table, styles)
     flow += _brief(data, styles) + _warnings(data, styles)
     buffer = BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=f"{data['title']} {data['period']['label']}",
-                            leftMargin=15 * mm, rightMargin=15 * mm)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"{data['title']} {data['period']['label']}",
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+    )
     doc.build(flow)
     return buffer.getvalue()
 

@@ -58,8 +58,12 @@ class Scope:
         cases = self.cases.filter(received_at__gte=period.start, received_at__lt=period.end)
         return cases.filter(pack=self.pack) if self.pack else cases
 
-    def totals(self, period: Period, dim: Dimension | None = None,
-               groups: tuple[Groups, Groups] | None = None) -> tuple[Figures, Figures]:
+    def totals(
+        self,
+        period: Period,
+        dim: Dimension | None = None,
+        groups: tuple[Groups, Groups] | None = None,
+    ) -> tuple[Figures, Figures]:
         """(this period's, the previous period's) figures over all the scope's cases; summed
         from ``groups`` when they split the cases (any dimension but the handling unit)."""
         if period.code not in self._totals:
@@ -67,8 +71,10 @@ class Scope:
                 self._totals[period.code] = summed_totals(self, period, groups)
             else:
                 now, before = figures(self, period, None)
-                self._totals[period.code] = (now.get((), empty_figures()),
-                                             before.get((), empty_figures()))
+                self._totals[period.code] = (
+                    now.get((), empty_figures()),
+                    before.get((), empty_figures()),
+                )
         return self._totals[period.code]
 
 
@@ -104,12 +110,19 @@ def analytic_queries() -> Iterator[None]:
 
 
 def _flag(field_name: str, start: datetime) -> CaseWhen:
-    return CaseWhen(When(**{f"{field_name}__gte": start}, then=Value(1)), default=Value(0),
-                    output_field=IntegerField())
+    return CaseWhen(
+        When(**{f"{field_name}__gte": start}, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
-def _grouped(rows: QuerySet[Any], fields: tuple[str, ...], aggregates: dict[str, Any],
-             sorted_by_text: bool = False) -> Groups:
+def _grouped(
+    rows: QuerySet[Any],
+    fields: tuple[str, ...],
+    aggregates: dict[str, Any],
+    sorted_by_text: bool = False,
+) -> Groups:
     """``GROUP BY`` the fields. A grouping that must sort (the percentile) sorts text keys in
     the "C" collation on PostgreSQL: bytes, not language rules (the groups are the same).
     Hashed groupings keep the plain columns, whose statistics the planner knows."""
@@ -134,8 +147,10 @@ def _span(scope: Scope, period: Period) -> QuerySet[Case]:
 def _joined(scope: Scope, period: Period, dim: Dimension | None) -> QuerySet[Case]:
     cases = _span(scope, period)
     if dim is not None and dim.via_orders:
-        handling = Q(work_orders__status__in=COUNTED_ORDERS,
-                     work_orders__issued_at__gte=period.previous().start)
+        handling = Q(
+            work_orders__status__in=COUNTED_ORDERS,
+            work_orders__issued_at__gte=period.previous().start,
+        )
         cases = cases.annotate(**{UNIT_JOIN: FilteredRelation("work_orders", condition=handling)})
     return cases
 
@@ -155,8 +170,9 @@ def _p90_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups:
     return _grouped(cases, fields, p90, sorted_by_text=bool(dim and not dim.unit))
 
 
-def summed_totals(scope: Scope, period: Period, groups: tuple[Groups, Groups]
-                  ) -> tuple[Figures, Figures]:
+def summed_totals(
+    scope: Scope, period: Period, groups: tuple[Groups, Groups]
+) -> tuple[Figures, Figures]:
     """Totals as the sum of a dimension's groups (each case in exactly one group); only the
     percentile needs its own query."""
     with analytic_queries():
@@ -177,10 +193,12 @@ def summed_totals(scope: Scope, period: Period, groups: tuple[Groups, Groups]
 def _order_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups:
     previous = period.previous()
     # An order is issued after its case is received: the issue time bounds the scan.
-    orders = WorkOrder.objects.filter(status__in=COUNTED_ORDERS,
-                                      issued_at__gte=previous.start,
-                                      case__received_at__gte=previous.start,
-                                      case__received_at__lt=period.end)
+    orders = WorkOrder.objects.filter(
+        status__in=COUNTED_ORDERS,
+        issued_at__gte=previous.start,
+        case__received_at__gte=previous.start,
+        case__received_at__lt=period.end,
+    )
     if scope.pack:
         orders = orders.filter(case__pack=scope.pack)
     if scope.restricted:
@@ -211,5 +229,4 @@ def figures(scope: Scope, period: Period, dim: Dimension | None) -> tuple[Groups
 
 _NAMES = frozenset(FIGURES) | {"handling_s_sum", "handling_s_p90"}
 
-__all__ = ["Figures", "Key", "Scope", "analytic_queries", "empty_figures", "figures",
-           "make_scope"]
+__all__ = ["Figures", "Key", "Scope", "analytic_queries", "empty_figures", "figures", "make_scope"]

@@ -71,12 +71,14 @@ def pack_table(scope: Scope, period: Period, pack: Pack, groups: dict) -> dict[s
         _add(tops.setdefault(_top(pack, category), empty_figures()), f)
         _add(total, f)
     rows = []
-    for code in [c.code for c in pack.children(None)] + sorted(set(tops) - {
-            c.code for c in pack.children(None)}):
+    for code in [c.code for c in pack.children(None)] + sorted(
+        set(tops) - {c.code for c in pack.children(None)}
+    ):
         found = pack.category(code)
         name = found.name if found else (code or labels.NONE)
-        rows.append({"category": code, "name": name,
-                     **_line(tops.get(code) or empty_figures(), clock)})
+        rows.append(
+            {"category": code, "name": name, **_line(tops.get(code) or empty_figures(), clock)}
+        )
     return {
         "pack": pack.code,
         "pack_name": pack.name,
@@ -110,8 +112,13 @@ def workbook(data: dict[str, Any]) -> Workbook:
         if table is None:
             ws.append(["本期没有投诉。"])
             continue
-        ws.append([f"行业：{table['pack_name']}", f"时限口径：{table['limit']}",
-                   f"统计时点：{data['as_of'][:16]}"])
+        ws.append(
+            [
+                f"行业：{table['pack_name']}",
+                f"时限口径：{table['limit']}",
+                f"统计时点：{data['as_of'][:16]}",
+            ]
+        )
         ws.append([_bold(ws, t) for t in ("序号", "投诉类别", *(n for _, n in COLUMNS))])
         for i, row in enumerate(table["rows"], start=1):
             ws.append([i, row["name"], *(_value(ws, k, row[k]) for k, _ in COLUMNS)])

@@ -14,8 +14,9 @@ from tousu.reports.warnings import detect
 TITLE = "投诉统计分析报告"
 
 
-def build(scope: Scope, period: Period,
-          dims: tuple[str, ...] = REPORT_DIMENSIONS) -> dict[str, Any]:
+def build(
+    scope: Scope, period: Period, dims: tuple[str, ...] = REPORT_DIMENSIONS
+) -> dict[str, Any]:
     """Everything the report shows, as of ``scope.now``."""
     tables = {by: statistics(scope, period, by) for by in dims}
     first = tables[dims[0]]

@@ -90,8 +90,9 @@ def _summary(f: Figures, chosen: Iterable[str]) -> dict[str, Any]:
     }
 
 
-def _row(dim: Dimension, key: Key, namer: Namer, now: Figures, before: Figures,
-         chosen: tuple[str, ...]) -> dict[str, Any]:
+def _row(
+    dim: Dimension, key: Key, namer: Namer, now: Figures, before: Figures, chosen: tuple[str, ...]
+) -> dict[str, Any]:
     pack_code = str(key[0] or "") if dim.pack_scoped else ""
     value = key[-1]
     row: dict[str, Any] = {"key": namer.key(dim, value), "name": namer.name(dim, pack_code, value)}
@@ -103,8 +104,9 @@ def _row(dim: Dimension, key: Key, namer: Namer, now: Figures, before: Figures,
     return row
 
 
-def statistics(scope: Scope, period: Period, by: str,
-               chosen: tuple[str, ...] = INDICATORS) -> dict[str, Any]:
+def statistics(
+    scope: Scope, period: Period, by: str, chosen: tuple[str, ...] = INDICATORS
+) -> dict[str, Any]:
     """The ``GET /stats`` payload: rows of one dimension and the totals, with the previous
     period's values beside each."""
     dim = dimension(by)
@@ -113,10 +115,21 @@ def statistics(scope: Scope, period: Period, by: str,
     namer = Namer(scope.packs, scope.pack)
     if dim.unit:
         namer.load_units(k[-1] for k in (*now_groups, *before_groups))
-    keys = sorted(set(now_groups) | set(before_groups),
-                  key=lambda k: (-now_groups.get(k, {"count": 0})["count"], str(k)))
-    rows = [_row(dim, k, namer, now_groups.get(k) or empty_figures(),
-                 before_groups.get(k) or empty_figures(), chosen) for k in keys]
+    keys = sorted(
+        set(now_groups) | set(before_groups),
+        key=lambda k: (-now_groups.get(k, {"count": 0})["count"], str(k)),
+    )
+    rows = [
+        _row(
+            dim,
+            k,
+            namer,
+            now_groups.get(k) or empty_figures(),
+            before_groups.get(k) or empty_figures(),
+            chosen,
+        )
+        for k in keys
+    ]
     total_now, total_before = scope.totals(period, dim, (now_groups, before_groups))
     totals = _summary(total_now, chosen)
     prev_totals = _summary(total_before, chosen)

@@ -149,8 +149,9 @@ def annotate_cases(cases: Any) -> Any:
     )
 
 
-def _clock(prefix: str, due: str, done: str, as_of: datetime, among: Q | None = None
-           ) -> dict[str, Q]:
+def _clock(
+    prefix: str, due: str, done: str, as_of: datetime, among: Q | None = None
+) -> dict[str, Q]:
     """On time: done no later than the due time. Late: done after it, or not done and the
     due time has passed. Cases without that due time, or not yet due, count in neither; nor
     do those outside ``among`` (refused or withdrawn cases)."""

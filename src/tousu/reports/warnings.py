@@ -88,8 +88,13 @@ def _counts(scope: Scope, end: datetime, weeks: int, dim: str) -> dict[tuple, li
     if scope.pack:
         cases = cases.filter(pack=scope.pack)
     if dim == "unit":
-        cases = cases.annotate(**{UNIT_JOIN: FilteredRelation(
-            "work_orders", condition=Q(work_orders__status__in=COUNTED_ORDERS))})
+        cases = cases.annotate(
+            **{
+                UNIT_JOIN: FilteredRelation(
+                    "work_orders", condition=Q(work_orders__status__in=COUNTED_ORDERS)
+                )
+            }
+        )
         fields: tuple[str, ...] = (f"{UNIT_JOIN}__unit",)
     else:
         fields = ("location",) if dim == "place" else DIMENSIONS[dim].case_fields
