@@ -32,6 +32,14 @@ def redis_answers() -> bool:
         return False
 
 
+def forget_queue(queue: str) -> None:
+    """Remove the test queue and kombu's bindings for it, so Redis keeps no litter."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
 def database_url() -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -97,5 +105,6 @@ def test_a_real_worker_runs_the_notification_task(tmp_path):
     finally:
         worker.terminate()
         output = worker.communicate(timeout=20)[0]
+        forget_queue(queue)
     assert row.status == "sent", output
     assert "13900139000" in sms_log.read_text(encoding="utf-8")

@@ -121,7 +121,8 @@ def test_valid_complaint_unresolved_a_month_becomes_major(org):
     run_sweep(at("2026-11-30 09:00"))
     case.refresh_from_db()
     assert case.severity == "important"  # the chain raised it one rank, once
-    run_sweep(at("2026-12-02 09:00"))  # received + 30 days
+    report = run_sweep(at("2026-12-02 09:00"))  # received + 30 days
+    assert f"{case.number} severity -> major" in report.lines
     case.refresh_from_db()
     assert case.severity == "major"
     raised = Event.objects.filter(case=case, kind="case.severity_raised").order_by("id")

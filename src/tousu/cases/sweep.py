@@ -147,7 +147,7 @@ def _flush(batch: sweep_state.Batch, report: SweepReport) -> None:
     queue(rows)
     for (model, fields), changed in batch.changed.items():
         bulk_write.update(model, changed, fields)
-    for item in batch.events:
-        report.counts[item.event.kind] += 1
-        report.lines.append(item.line)
+    for kind, line in [(i.event.kind, i.line) for i in batch.events] + batch.notes:
+        report.counts[kind] += 1
+        report.lines.append(line)
     report.counts["notifications"] += len(rows)

@@ -247,7 +247,12 @@ def _age_upgrades(run: CaseRun) -> bool:
     if not any(m <= now for m in moments):
         return False
     run.load_all()
-    if not apply_upgrades(case, SYSTEM, now, trigger="sweep"):
+    upgrades = apply_upgrades(case, SYSTEM, now, trigger="sweep")  # writes its own events
+    for up in upgrades:
+        run.batch.notes.append(
+            (f"case.{up.field}_raised", f"{case.number} {up.field} -> {up.code}")
+        )
+    if not upgrades:
         return False
     run.refresh()
     return True

@@ -86,11 +86,13 @@ class Batch:
     progressed: set[int]  # cases with a progress note today
     calendar: BusinessCalendar = field(default_factory=clocks.business_calendar)
     events: list[Pending] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (kind, line) written elsewhere
     # rows to save, grouped by model and by the fields that changed (one statement a group)
     changed: dict[tuple[type[Model], tuple[str, ...]], list[Model]] = field(default_factory=dict)
     _packs: dict[int, Pack] = field(default_factory=dict)
     _slas: dict[tuple[str, ...], EffectiveSla] = field(default_factory=dict)
     _ages: dict[tuple[str, int], list[tuple[Duration, bool]]] = field(default_factory=dict)
+    _margins: dict[str, timedelta] = field(default_factory=dict)
 
     def pack(self, version_id: int) -> Pack:
         if version_id not in self._packs:
@@ -119,7 +121,9 @@ class Batch:
         self.events.append(Pending(event, subject, f"{subject.case.number} {line}"))
 
     def margin(self, pack: Pack) -> timedelta:
-        return margin_of(pack.sla.warning_margin)
+        if pack.checksum not in self._margins:
+            self._margins[pack.checksum] = margin_of(pack.sla.warning_margin)
+        return self._margins[pack.checksum]
 
     def age_limits(self, pack: Pack, rank: int) -> list[tuple[Duration, bool]]:
         """(age, strictly_more) of the pack's grading rules on the age of an open case that

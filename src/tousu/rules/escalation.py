@@ -79,6 +79,8 @@ def plan_clock(
 
 def _on_time(state: ClockState) -> ClockState:
     """A clock seen on time ends any late spell."""
+    if state.escalation_from is None and state.escalation_step == 0:
+        return state
     return replace(state, escalation_from=None, escalation_step=0)
 
 
