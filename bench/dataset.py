@@ -3,10 +3,11 @@
 Pure Python (PyYAML, no Django): the harness builds API payloads from it and bulk_load.py builds
 table rows from it, so both see the same packs, categories and people.
 
-Each queue of the shared data goes to the pack of the same code when one is installed, else to
-the property pack. A row's category is found from the first queue topic in its title (漏水 ->
-equipment_water, 电梯 -> equipment_elevator, ...); topics without a fixed mapping get a stable
-leaf category of the pack.
+Each queue of the shared data goes to the pack of the same code (mobile and broadband: telecom)
+when one is installed, else to the property pack. A row's category is found from the first queue
+topic in its title: a fixed mapping for the property pack (漏水 -> equipment_water, 电梯 ->
+equipment_elevator, ...), else the leaf category whose name shares most characters with the
+topic (信号弱 -> network_weak_signal), else a stable leaf category of the pack.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from complaint_data import KEYWORD, QUEUES, SEED, creation_payload, generate_row
 
 PACK_DIR = Path(__file__).resolve().parent.parent / "src" / "tousu" / "packs" / "data"
 DEFAULT_PACK = "property"
+QUEUE_PACK = {"mobile": "telecom", "broadband": "telecom"}
 
 TOPIC_CATEGORY = {  # property pack codes
     "物业": "service_etiquette",
@@ -85,6 +87,7 @@ class PackInfo:
     request_types: tuple[str, ...]
     leaves: tuple[str, ...]  # categories without children
     categories: frozenset[str]
+    names: dict[str, str]  # leaf code -> name
 
 
 def load_packs(pack_dir: Path = PACK_DIR) -> dict[str, PackInfo]:
@@ -93,11 +96,14 @@ def load_packs(pack_dir: Path = PACK_DIR) -> dict[str, PackInfo]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         cats = [c["code"] for c in doc.get("categories", [])]
         parents = {c.get("parent") for c in doc.get("categories", [])}
+        leaves = tuple(c for c in cats if c not in parents) or tuple(cats)
+        names = {c["code"]: c.get("name", "") for c in doc.get("categories", [])}
         packs[doc["code"]] = PackInfo(
             code=doc["code"],
             request_types=tuple(r["code"] for r in doc.get("request_types", [])),
-            leaves=tuple(c for c in cats if c not in parents) or tuple(cats),
+            leaves=leaves,
             categories=frozenset(cats),
+            names={c: names[c] for c in leaves},
         )
     return packs
 
@@ -116,14 +122,17 @@ class Mapper:
         self.topics = {slug: topics for slug, _title, topics in QUEUES}
 
     def pack_for(self, queue: str) -> PackInfo:
-        return self.packs.get(queue) or self.packs[DEFAULT_PACK]
+        return self.packs.get(QUEUE_PACK.get(queue, queue)) or self.packs[DEFAULT_PACK]
 
     def category(self, pack: PackInfo, queue: str, title: str) -> str:
         topic = next((t for t in self.topics[queue] if t in title), self.topics[queue][0])
         code = TOPIC_CATEGORY.get(topic)
         if code in pack.categories:
             return code
-        return pack.leaves[zlib.crc32(topic.encode()) % len(pack.leaves)]
+        shared = {c: len(set(topic) & set(name)) for c, name in pack.names.items()}
+        best = max(shared.values(), default=0)
+        options = [c for c in pack.leaves if shared.get(c) == best] if best >= 2 else pack.leaves
+        return options[zlib.crc32(topic.encode()) % len(options)]
 
     def person(self) -> dict[str, str]:
         rng = self.rng

@@ -10,6 +10,7 @@ import os
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -168,18 +169,8 @@ def _rss_and_cpu(pids: list[int]) -> tuple[int, int]:
     return rss, ticks
 
 
-def _postgres_ticks() -> dict[int, int]:
-    """CPU ticks per PostgreSQL process on the machine (backends of other users too)."""
-    ticks = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/comm") as f:
-                    if f.read().strip() == "postgres":
-                        ticks[int(name)] = _rss_and_cpu([int(name)])[1]
-            except OSError:
-                continue
-    return ticks
+def _ticks_of(pids: list[int]) -> dict[int, int]:
+    return {pid: _rss_and_cpu([pid])[1] for pid in pids if os.path.exists(f"/proc/{pid}")}
 
 
 def _machine_ticks() -> tuple[int, int]:
@@ -194,9 +185,12 @@ class Sampler(threading.Thread):
     ``begin()``/``end()`` also report CPU seconds of the server, of this client, of PostgreSQL
     and of everything else on the machine (other users' load spoils the figures)."""
 
-    def __init__(self, root_pid: int, interval: float = 0.05):
+    def __init__(
+        self, root_pid: int, db_pids: Callable[[], list[int]] | None = None, interval: float = 0.05
+    ):
         super().__init__(daemon=True)
         self.root, self.interval = root_pid, interval
+        self.db_pids = db_pids or (lambda: [])  # the server's PostgreSQL backends
         self.peak = 0
         self.pids = _tree(root_pid)
         self._stop = threading.Event()
@@ -237,7 +231,7 @@ class Sampler(threading.Thread):
             "client": os.times(),
             "busy": busy,
             "total": total,
-            "db": _postgres_ticks(),
+            "db": _ticks_of(self.db_pids()),
         }
 
     def end(self, start: dict) -> dict:
@@ -251,7 +245,7 @@ class Sampler(threading.Thread):
         db_s = (
             sum(
                 t - start["db"].get(pid, 0)  # backends that exited meanwhile are missed
-                for pid, t in _postgres_ticks().items()
+                for pid, t in _ticks_of(list(set(self.db_pids()) | set(start["db"]))).items()
             )
             / TICKS
         )
