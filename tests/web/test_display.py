@@ -37,8 +37,12 @@ def test_clock_in_english():
 
 
 def test_marked_overdue_without_a_deadline():
-    assert clock_of(None, NOW, overdue=True).tone == "late"
-    assert clock_of(NOW + timedelta(days=3), NOW, overdue=True).tone == "late"
+    with translation.override("zh-hans"):
+        late = clock_of(None, NOW, overdue=True)
+        assert (late.text, late.tone) == ("已超时", "late")
+        ahead = clock_of(NOW + timedelta(days=3), NOW, overdue=True)
+        assert (ahead.text, ahead.tone) == ("已超时 · 剩余 3 天", "late")
+    assert clock_of(None, NOW).text == ""
 
 
 @pytest.mark.parametrize(("rank", "ladder", "tone"), [

@@ -83,18 +83,18 @@ def test_walk_in_needs_the_signed_confirmation(client_as, org):
 
 def test_script_panel_and_live_outcome(client_as, org):
     client = client_as("agent")
-    panel = page_text(client.get("/console/intake/script/",
+    panel = page_text(client.post("/console/intake/script/",
                                  {"pack": "telecom", "category": "interconnection"}))
     assert "规范应答：互连互通" in panel
     assert "所拨被叫号码是否属于其他运营商" in panel
     assert "还有 3 个问题未回答" in panel
-    outcome = page_text(client.get("/console/intake/outcome/",
+    outcome = page_text(client.post("/console/intake/outcome/",
                                    {"pack": "telecom", "category": "interconnection",
                                     **INTERCONNECTION_YES}))
     assert "窗口直接办结" in outcome
     assert "互联通道太繁忙" in outcome  # the approved wording to read out
     assert 'value="close"' in outcome
-    dispatch = page_text(client.get("/console/intake/outcome/",
+    dispatch = page_text(client.post("/console/intake/outcome/",
                                     {"pack": "telecom", "category": "interconnection",
                                      **INTERCONNECTION_YES, "answer_other_network": "no"}))
     assert "派单处理" in dispatch
@@ -103,7 +103,7 @@ def test_script_panel_and_live_outcome(client_as, org):
 
 
 def test_pack_fields_follow_the_pack(client_as, org):
-    text = page_text(client_as("agent").get("/console/intake/pack-fields/", {"pack": "telecom"}))
+    text = page_text(client_as("agent").post("/console/intake/pack-fields/", {"pack": "telecom"}))
     assert "互连互通" in text
     assert 'hx-swap-oob="true"' in text
 
@@ -150,7 +150,7 @@ def test_register_and_dispatch(client_as, org):
 def test_customer_lookup_offers_urging_an_open_case(client_as, org):
     old = factories.intake(org, customer=factories.CustomerData(name="钱", phone="13600001111"))
     client = client_as("agent")
-    text = page_text(client.get("/console/intake/customer/", {"customer_phone": "13600001111"}))
+    text = page_text(client.post("/console/intake/customer/", {"customer_phone": "13600001111"}))
     assert old.number in text
     assert f'name="urge" value="{old.number}"' in text
     response = client.post(URL, form(customer_phone="13600001111", urge=old.number,

@@ -13,8 +13,7 @@ LIMITS = {
     "/console/queues/overdue/": 9,
     "/console/queues/unit/": 9,
     "/console/queues/all/?q=漏水&severity=minor": 10,
-    # PostgreSQL adds per-transaction SET statements (work_mem, jit) to the stats queries
-    "/console/dashboard/": 24,
+    "/console/dashboard/": 24,  # the month's statistics: a few aggregate queries per period
 }
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from django.db import connection
 from django.utils import timezone
 
 from tests import factories
@@ -53,20 +51,7 @@ def test_filters(client_as, org, eng_case, sec_case):
     assert set(numbers(both)) == {eng_case.number, sec_case.number}
 
 
-def _sqlite_index_lost() -> bool:
-    """The FTS5 triggers of cases migration 0003 are gone when a later migration rebuilt the
-    cases table on SQLite (a known defect outside the console)."""
-    if connection.vendor != "sqlite":
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
-                       "AND name LIKE 'cases_case_fts%'")
-        return cursor.fetchone()[0] == 0
-
-
 def test_chinese_full_text_search(client_as, eng_case, sec_case):
-    if _sqlite_index_lost():
-        pytest.xfail("the SQLite full-text triggers were dropped by a later cases migration")
     client = client_as("supervisor")
     assert numbers(client.get("/console/queues/all/", {"q": "保安"})) == [sec_case.number]
 

@@ -23,10 +23,10 @@ from tousu.web.console.forms import BOOL_FACTS, NUMBER_FACTS, REFERENCES
 from tousu.web.console.timeline import TimelineEntry, timeline
 
 DUE_LABELS = (
-    ("due_acknowledge", gettext_lazy("派单/签收")),
-    ("due_resolve", gettext_lazy("处理完成")),
-    ("due_reply", gettext_lazy("答复客户")),
-    ("due_follow_up", gettext_lazy("回访")),
+    ("due_acknowledge", gettext_lazy("派单/签收时限")),
+    ("due_resolve", gettext_lazy("处理时限")),
+    ("due_reply", gettext_lazy("答复时限")),
+    ("due_follow_up", gettext_lazy("回访时限")),
     ("due_statutory_reply", gettext_lazy("法定答复时限")),
 )
 CUSTOMER_LABELS = (

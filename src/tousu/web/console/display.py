@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from math import ceil
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 # A clock this close to its deadline is shown as "near" (amber) before it breaks.
@@ -44,14 +45,17 @@ def _late(n: int, unit: str) -> str:
 
 
 def clock_of(due: datetime | None, now: datetime, overdue: bool = False) -> Clock:
-    """"剩余 3 小时" / "已超时 2 天" for a deadline; tone ``near`` within ``NEAR_BREACH``."""
+    """"剩余 3 小时" / "已超时 2 天" for a deadline; tone ``near`` within ``NEAR_BREACH``.
+    A case already marked overdue (an earlier clock broke) says so before its next deadline."""
     if due is None:
-        return Clock("", "late" if overdue else "none")
+        return Clock(_("已超时") if overdue else "", "late" if overdue else "none")
     delta = (due - now).total_seconds()
     if delta < 0:
         return Clock(_late(*_amount(-delta)), "late")
-    tone = "late" if overdue else ("near" if delta <= NEAR_BREACH.total_seconds() else "ok")
-    return Clock(_left(*_amount(delta)), tone)
+    left = _left(*_amount(delta))
+    if overdue:
+        return Clock(_("已超时 · %(left)s") % {"left": left}, "late")
+    return Clock(left, "near" if delta <= NEAR_BREACH.total_seconds() else "ok")
 
 
 def severity_tone(rank: int, ranks: list[int]) -> str:

@@ -195,6 +195,18 @@ REFUSALS = {
     "work orders are still live": _("仍有在办的处理单"),
 }
 
+# The clocks of a case (the sweep's events name the one that broke).
+CLOCKS = {
+    "dispatch": _("派单"),
+    "acknowledge": _("签收"),
+    "handle": _("处理"),
+    "resolve": _("处理"),
+    "reply": _("答复"),
+    "follow_up": _("回访"),
+    "statutory_reply": _("法定答复"),
+    "progress": _("进展报告"),
+}
+
 YES_NO = {True: _("是"), False: _("否")}
 
 

@@ -62,7 +62,8 @@ def _changes(event: Event, pack: Pack) -> list[str]:
     for name, old in (event.before or {}).items():
         new = (event.after or {}).get(name)
         title = FIELD_NAMES.get(name, name)
-        lines.append(f"{title}：{value_name(name, old, pack)} → {value_name(name, new, pack)}")
+        lines.append(_("%(field)s：%(old)s → %(new)s") % {
+            "field": title, "old": value_name(name, old, pack), "new": value_name(name, new, pack)})
     return lines
 
 
@@ -85,6 +86,16 @@ def _unit_line(data: dict[str, Any], units: Mapping[str, str]) -> list[str]:
     return [_("部门：%(unit)s") % {"unit": _units(data.get("unit"), units)}]
 
 
+def _clock(data: dict[str, Any], units: Mapping[str, str]) -> list[str]:
+    lines = []
+    if data.get("clock"):
+        lines.append(_("时限：%(clock)s") % {"clock": labels.label(labels.CLOCKS, data["clock"])})
+    if data.get("notify"):
+        who = "、".join(labels.label(labels.ROLES, r) for r in data["notify"])
+        lines.append(_("通知：%(who)s") % {"who": who})
+    return lines
+
+
 Detail = Callable[[dict[str, Any], Mapping[str, str]], list[str]]
 
 DETAILS: dict[str, Detail] = {
@@ -102,9 +113,20 @@ DETAILS: dict[str, Detail] = {
     ],
     "case.urged": lambda d, u: [_("第 %(n)s 次催办") % {"n": d.get("urge_count", "")}],
     "case.proposed": lambda d, u: _solutions(d.get("solutions") or []),
-    "case.escalated": lambda d, u: [_("上报至：%(to)s") % {"to": d["to"]}] if d.get("to") else [],
     "case.merged": lambda d, u: [_("并入：%(n)s") % {"n": d.get("into", "")}],
+    "case.escalated": lambda d, u: (
+        [_("上报至：%(to)s") % {"to": d["to"]}] if d.get("to") else _clock(d, u)
+    ),
+    "case.overdue": _clock,
+    "case.near_breach": _clock,
+    "work_order.near_breach": lambda d, u: _clock(d, u) + _unit_line(d, u),
+    "work_order.progress_reminder": lambda d, u: _unit_line(d, u),
+    "case.incident_joined": lambda d, u: [
+        _("与投诉单 %(n)s 属同一事项") % {"n": d.get("matched_case", "")}
+    ] if d.get("matched_case") else [],
 }
+# Events whose reason is a code or an English note for the log, not words for the page.
+QUIET_REASON = frozenset({"case.incident_joined"})
 
 
 def _detail(event: Event, pack: Pack, units: Mapping[str, str]) -> list[str]:
@@ -123,7 +145,8 @@ def _detail(event: Event, pack: Pack, units: Mapping[str, str]) -> list[str]:
             lines.append(_("规范应答结论：%(outcome)s") % {"outcome": outcome})
     elif detail := DETAILS.get(event.kind):
         lines.extend(detail(data, units))
-    if event.reason:
+    quiet = event.kind in QUIET_REASON or event.reason == data.get("step")
+    if event.reason and not quiet:
         lines.append(_("说明：%(text)s") % {"text": event.reason})
     return lines
 

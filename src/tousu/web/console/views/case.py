@@ -141,13 +141,14 @@ def reveal_personal_data(request: HttpRequest, number: str) -> HttpResponse:
     """The audited "show": log the view, then render the unmasked customer block."""
     if request.method != "POST":
         return redirect("console:case", number=number)
+    template = "console/case/_customer.html" if is_htmx(request) else "console/case.html"
     try:
         record_personal_data_view(actor=actor(request), number=number)
-        case = queries.case_detail(request.user, number)  # type: ignore[arg-type]
+        revealed = True
     except NotFound:
         return not_found(request, number)
-    except RuleError:
-        case = queries.case_detail(request.user, number)  # type: ignore[arg-type]
-        return render_case(request, case, status=403)
-    template = "console/case/_customer.html" if is_htmx(request) else "console/case.html"
-    return render_case(request, case, reveal=True, template=template)
+    except RuleError:  # a role that may not see personal data: the masked block again
+        revealed = False
+    case = queries.case_detail(request.user, number)  # type: ignore[arg-type]
+    return render_case(request, case, reveal=revealed, status=200 if revealed else 403,
+                       template=template)

@@ -28,8 +28,14 @@ from tousu.web.console.forms import IntakeForm
 LOOKUP_LIMIT = 10
 
 
+def _params(request: HttpRequest) -> dict[str, str]:
+    """What the page sent: the htmx helpers post the form (personal data stays out of URLs
+    and access logs); a plain GET may preset fields (?pack=telecom)."""
+    return (request.POST if request.method == "POST" else request.GET).dict()
+
+
 def _form(request: HttpRequest, data: object = None) -> IntakeForm:
-    initial = request.GET.dict() if data is None else {}
+    initial = _params(request) if data is None else {}
     initial.setdefault("pack", request.session.get("intake_pack", ""))
     initial.setdefault("channel", "phone")
     units = list(Unit.objects.filter(active=True).order_by("code"))
@@ -88,7 +94,8 @@ def script_outcome(request: HttpRequest) -> HttpResponse:
 @roles_view(INTAKE_ROLES)
 def customer_lookup(request: HttpRequest) -> HttpResponse:
     """Earlier cases of this phone number; open ones are offered for urging instead."""
-    phone = (request.GET.get("customer_phone") or "").strip()
+    params = _params(request)
+    phone = (params.get("customer_phone") or "").strip()
     found: list[Case] = []
     if len(phone) >= 5:
         cases = Case.objects.filter(customer__phone=phone)
@@ -104,7 +111,7 @@ def customer_lookup(request: HttpRequest) -> HttpResponse:
         "phone": phone,
         "open_cases": [c for c in found if c.status in active],
         "closed_cases": [c for c in found if c.status not in active],
-        "category": request.GET.get("category", ""),
+        "category": params.get("category", ""),
         "now": timezone.now(),
     }
     return render(request, "console/intake/_customer_lookup.html", context)

@@ -22,6 +22,10 @@ MAX_PACK_BYTES = 2_000_000
 class PackUploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("行业包文件（YAML）"))
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_PACK_BYTES:
@@ -34,16 +38,7 @@ class PackUploadForm(forms.Form):
 
 @roles_view(ADMIN_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/manage/index.html", {"calendar": _calendar_admin_url()})
-
-
-def _calendar_admin_url() -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("admin:clocks_calendarday_changelist")
-    except NoReverseMatch:
-        return ""
+    return render(request, "console/manage/index.html")
 
 
 @roles_view(ADMIN_ROLES)
