@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from tests.api.helpers import error_of, field_names, intake_body
 from tousu.cases.models import Case, CaseSerial, Event
@@ -84,12 +86,15 @@ def test_intake_returns_201_with_the_case(api_as, packs):
 
 
 def test_intake_records_every_field(api_as, org):
+    # two days back, not a fixed date: an older complaint would be graded up by its age
+    received = (timezone.localtime() - timedelta(days=2)).replace(microsecond=0)
+    occurred = received - timedelta(days=1)
     body = intake_body(
         channel="walk_in",
         walk_in_confirmed=True,
         severity="important",
-        occurred_at="2026-10-30T08:00:00+08:00",
-        received_at="2026-10-31T09:30:00",
+        occurred_at=occurred.isoformat(),
+        received_at=received.replace(tzinfo=None).isoformat(),
         complained_unit="eng",
         complained_person="张师傅",
         customer={
@@ -109,8 +114,8 @@ def test_intake_records_every_field(api_as, org):
     assert case["channel"] == "walk_in"
     assert case["walk_in_confirmed"] is True
     assert case["severity"] == {"code": "important", "name": "重要", "rank": 2}
-    assert case["occurred_at"] == "2026-10-30T08:00:00+08:00"
-    assert case["received_at"] == "2026-10-31T09:30:00+08:00"  # no offset: local time
+    assert case["occurred_at"] == occurred.isoformat()
+    assert case["received_at"] == received.isoformat()  # sent without offset: local time
     assert case["complained_unit"] == "eng"
     assert case["complained_person"] == "张师傅"
     assert case["customer"]["email"] == "li@example.com"
