@@ -295,3 +295,23 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key")]
+
+
+ATTACHMENT_SOURCES = ("portal", "email", "staff", "import", "api")
+
+
+class Attachment(models.Model):
+    """A file sent with a case (photo, scanned letter, PDF), checked by type and size
+    (``tousu.rules.attachments``) and stored under MEDIA_ROOT by ``tousu.cases.attachments``."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    original_name = models.CharField(max_length=MAX_SHORT_TEXT)
+    stored_path = models.CharField(max_length=300)  # relative to MEDIA_ROOT
+    content_type = models.CharField(max_length=60)  # read from the content, not the client
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    source = models.CharField(max_length=20, choices=_choices(ATTACHMENT_SOURCES))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
