@@ -73,3 +73,20 @@ def import_overrides(text: str, filename: str) -> ImportResult:
     invalidate()  # this process sees the new dates at once …
     transaction.on_commit(invalidate)  # … and again once an enclosing transaction commits
     return ImportResult(created=created, updated=len(overrides) - created)
+
+
+def save_override(day: date, *, is_working_day: bool, name: str = "") -> bool:
+    """Store the ruling on one date (an administrator's console entry); True when new."""
+    with transaction.atomic():
+        _, created = CalendarDay.objects.update_or_create(
+            date=day, defaults={"is_working_day": is_working_day, "name": name}
+        )
+    invalidate()
+    return created
+
+
+def delete_override(day: date) -> bool:
+    """Remove the ruling on one date, so the package or the weekday rule applies again."""
+    deleted, _ = CalendarDay.objects.filter(date=day).delete()
+    invalidate()
+    return bool(deleted)

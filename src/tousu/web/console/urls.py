@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from tousu.web.console.views import (
     auth,
+    calendar,
     case,
     dashboard,
     home,
@@ -39,4 +40,5 @@ urlpatterns = [
     path("manage/users/", manage.users, name="manage_users"),
     path("manage/packs/", manage.packs, name="manage_packs"),
     path("manage/packs/<slug:code>/", manage.pack_detail, name="manage_pack"),
+    path("manage/calendar/", calendar.calendar, name="manage_calendar"),
 ]
