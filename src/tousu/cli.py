@@ -162,51 +162,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- sweep, worker --------------------------------------------------------------------------
-
-
-def cmd_sweep(args: argparse.Namespace) -> int:
-    """One SLA sweep as of now or of ``--now`` (a naive time is read in TOUSU_TIME_ZONE)."""
-    _django()
-    from tousu.cases.sweep import run_sweep
-
-    report = run_sweep(_aware(args.now) if args.now else None)
-    for line in report.lines:
-        print(line)
-    for line in report.refused:
-        print(f"left alone: {line}")
-    print(f"sweep as of {report.now.isoformat()}: {report.summary()}")
-    return 0
-
-
-def _aware(text: str) -> Any:
-    from datetime import datetime
-
-    from django.utils import timezone
-
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--now: '{text}' is not an ISO time like 2026-11-02T09:00") from None
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-def cmd_worker(args: argparse.Namespace) -> int:
-    """A Celery worker with the beat schedule embedded (sweeps, notification retries)."""
-    _django()
-    from django.conf import settings
-
-    if not settings.BROKER_URL:
-        raise CommandError(
-            "no broker configured: set TOUSU_BROKER_URL or REDIS_URL "
-            "(without one, 'tousu demo' runs background work in-process)"
-        )
-    from tousu import jobs
-
-    jobs.app.worker_main(jobs.worker_argv(concurrency=args.concurrency, beat=not args.no_beat))
-    return 0
-
-
 # --- createuser -----------------------------------------------------------------------------
 
 
@@ -311,12 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("migrate", cmd_migrate, "create or update the database tables")
 
-    sweep = add("sweep", cmd_sweep, "one SLA sweep: breaches, escalations, reminders")
-    sweep.add_argument("--now", help="sweep as of this ISO time instead of the current time")
+    from tousu.clock_cli import register as register_clocks  # sweep, worker, calendar
 
-    worker = add("worker", cmd_worker, "run a background worker (needs a broker URL)")
-    worker.add_argument("--concurrency", type=int, help="worker processes (default: cores)")
-    worker.add_argument("--no-beat", action="store_true", help="without the embedded scheduler")
+    register_clocks(sub)
 
     user = add("createuser", cmd_createuser, "create a staff user")
     user.add_argument("username")

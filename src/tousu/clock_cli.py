@@ -1,6 +1,8 @@
 """``tousu sweep``, ``tousu worker`` and ``tousu calendar import`` (SPEC §10).
 
 ``register(subparsers)`` adds the three commands to the ``tousu`` parser (``tousu.cli``).
+A calendar file has one ``date,kind[,name]`` line per date (``parse_overrides`` in
+``tousu.rules.calendar``): ``2027-01-01,off,元旦``; kind ``off`` or ``work``.
 Handlers return the exit code: 0 done, 2 bad input (an unreadable time or file, a bad line
 in a calendar file, a sweep time before a case existed).
 """
@@ -61,7 +63,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def _print_report(report: Any) -> None:
     from django.utils import timezone
 
-    print(f"sweep at {timezone.localtime(report.now):%Y-%m-%d %H:%M:%S %Z}: {report.summary()}")
+    moment = timezone.localtime(report.now).isoformat(timespec="seconds")
+    print(f"sweep as of {moment}: {report.summary()}")
     for line in report.lines[:MAX_LINES]:
         print(f"  {line}")
     if len(report.lines) > MAX_LINES:
@@ -80,7 +83,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if not settings.BROKER_URL:
         return _fail(
             "worker",
-            "no broker configured: set TOUSU_BROKER_URL (redis://… or amqp://…); "
+            "no broker configured: set TOUSU_BROKER_URL or REDIS_URL (redis://… or amqp://…); "
             "without one, 'tousu demo' runs the sweep in-process",
         )
     jobs.app.worker_main(jobs.worker_argv(args.concurrency, beat=not args.no_beat))
@@ -133,7 +136,16 @@ def register(sub: Any) -> None:
     load = calendar_sub.add_parser(
         "import",
         help="store holidays and make-up working days from a file",
-        description="Each line: date,off|work[,name], e.g. 2027-01-01,off,New Year",
+        description="A UTF-8 CSV file, one line per date: date,kind[,name] with the date as "
+        "YYYY-MM-DD and kind 'off' (a day off) or 'work' (a working day, e.g. 调休); an optional "
+        "header line 'date,kind,name', blank lines and '#' comments are skipped. A bad line "
+        "is reported as FILE:LINE and nothing is stored.",
     )
-    load.add_argument("file")
+    load.add_argument("file", help="e.g. 2027.csv with lines like 2027-01-01,off,元旦")
     load.set_defaults(handler=cmd_calendar_import)
+
+    def calendar_usage(args: argparse.Namespace) -> int:
+        calendar.print_usage(sys.stderr)
+        return _fail("calendar", "name an action: 'tousu calendar import FILE'")
+
+    calendar.set_defaults(handler=calendar_usage)

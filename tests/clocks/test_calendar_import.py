@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import date
 
 import pytest
 
 from tests.factories import at
 from tousu.cases.clocks import business_calendar
-from tousu.clock_cli import cmd_calendar_import
+from tousu.cli import main
 from tousu.clocks.models import CalendarDay
 from tousu.rules.durations import Duration
 
@@ -24,7 +23,7 @@ GOOD = """date,kind,name
 
 
 def run_import(path) -> int:
-    return cmd_calendar_import(argparse.Namespace(file=str(path)))
+    return main(["calendar", "import", str(path)])
 
 
 def test_good_file_is_stored_and_used_by_deadlines(tmp_path, capsys):
@@ -51,8 +50,11 @@ def test_good_file_is_stored_and_used_by_deadlines(tmp_path, capsys):
         ("2027-01-01,off\n\n2027-02-30,work\n", ":3: no such date: '2027-02-30'"),
         ("2027-01-01,holiday\n", ":1: unknown kind (use off or work): 'holiday'"),
         ("2027-01-01,off\n2027-01-01,work\n", ":2: date already listed on line 1"),
+        ("date,kind\n01/02/2027,off\n", ":2: not a date in YYYY-MM-DD form: '01/02/2027'"),
+        ("2027-01-01,off\n2027年1月2日,off\n", ":2: not a date in YYYY-MM-DD form: '2027年1月2日'"),
+        ("2027-01-01\n", ":1: expected date,kind[,name] (e.g. 2027-01-01,off,元旦): '2027-01-01'"),
     ],
-    ids=["format_case", "no_such_date_case", "kind_case", "duplicate_case"],
+    ids=["format", "no_such_date", "kind", "duplicate", "us_format", "chinese_format", "no_kind"],
 )
 def test_bad_file_names_file_and_line_and_stores_nothing(tmp_path, capsys, text, message):
     path = tmp_path / "bad.csv"
@@ -71,3 +73,21 @@ def test_missing_and_unreadable_files(tmp_path, capsys):
     binary.write_bytes("2027-01-01,off,元旦".encode("gbk"))
     assert run_import(binary) == 2
     assert "UTF-8" in capsys.readouterr().err
+
+
+def test_a_bad_line_after_good_ones_keeps_the_stored_dates(tmp_path, capsys):
+    good = tmp_path / "good.csv"
+    good.write_text("2027-01-01,off,元旦\n", encoding="utf-8")
+    assert run_import(good) == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("2027-01-01,work,改了\n2027-02-08,off\n2027.02.09,off\n", encoding="utf-8")
+    assert run_import(bad) == 2
+    assert f"{bad}:3: not a date in YYYY-MM-DD form: '2027.02.09'" in capsys.readouterr().err
+    assert list(CalendarDay.objects.values_list("date", "is_working_day", "name")) == [
+        (date(2027, 1, 1), False, "元旦")
+    ]
+
+
+def test_calendar_without_an_action_explains(db, capsys):
+    assert main(["calendar"]) == 2
+    assert "tousu calendar import FILE" in capsys.readouterr().err

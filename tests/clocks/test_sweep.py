@@ -134,8 +134,8 @@ def test_a_sweep_before_a_case_existed_is_refused_clearly(org):
     case = dispatched(org, received="2026-11-02 09:00")
     report = run_sweep(at("2026-11-02 08:30"))
     assert report.refused == [
-        "1 case(s) were created after the sweep time 2026-11-02 08:30:00; "
-        "their clocks were not looked at"
+        f"case {case.number} created after the sweep time 2026-11-02 08:30:00: "
+        "its clocks were not looked at"
     ]
     assert kinds(case, "case.escalated") == [] and kinds(case, "work_order.near") == []
 

@@ -7,6 +7,7 @@ import argparse
 import pytest
 
 from tests.clocks.helpers import dispatched
+from tousu.cli import main
 from tousu.clock_cli import cmd_sweep, register
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,9 @@ def test_sweep_prints_each_action(org, capsys):
     case = dispatched(org)
     assert sweep("2026-11-02T11:40") == 0
     out = capsys.readouterr().out
-    assert out.startswith("sweep at 2026-11-02 11:40:00 CST: case.escalated 2, case.overdue 1")
+    assert out.startswith(
+        "sweep as of 2026-11-02T11:40:00+08:00: case.escalated 2, case.overdue 1"
+    )
     assert f"  {case.number} work order eng: escalated notify_handler" in out
     assert f"  {case.number} work order eng: escalated notify_unit_head" in out
     assert sweep("2026-11-02T11:40+08:00") == 0
@@ -42,3 +45,16 @@ def test_register_adds_the_commands():
     assert args.handler is cmd_sweep and args.now == "2026-11-02T09:00"
     assert parser.parse_args(["calendar", "import", "x.csv"]).file == "x.csv"
     assert parser.parse_args(["worker", "--concurrency", "2"]).concurrency == 2
+
+
+def test_the_tousu_command_runs_the_sweep_and_refuses_a_time_before_a_case(org, capsys):
+    case = dispatched(org)
+    assert main(["sweep", "--now", "2026-11-02T11:40"]) == 0
+    assert f"{case.number} work order eng: escalated notify_handler" in capsys.readouterr().out
+    assert main(["sweep", "--now", "2026-11-01T09:00"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"tousu sweep: refused: case {case.number} created after the sweep time "
+        "2026-11-01 09:00:00: its clocks were not looked at\n"
+    )
+    assert case.events.filter(kind="case.escalated").count() == 2  # the refusal changed nothing

@@ -87,11 +87,13 @@ def candidate_case_ids(now: datetime, horizon: datetime) -> list[int]:
 def _refuse_future_cases(now: datetime, report: SweepReport) -> None:
     """A sweep as of a past time cannot judge cases that did not exist yet: say so, and leave
     them alone (``_sweep_batch`` skips them)."""
-    later = Case.objects.filter(created_at__gt=now).count()
-    if later:
+    later = Case.objects.filter(created_at__gt=now)
+    numbers = list(later.order_by("created_at").values_list("number", flat=True)[:6])
+    if numbers:
+        shown = ", ".join(numbers[:5]) + (" …" if len(numbers) > 5 else "")
         report.refused.append(
-            f"{later} case(s) were created after the sweep time "
-            f"{timezone.localtime(now):%Y-%m-%d %H:%M:%S}; their clocks were not looked at"
+            f"case {shown} created after the sweep time "
+            f"{timezone.localtime(now):%Y-%m-%d %H:%M:%S}: its clocks were not looked at"
         )
 
 
