@@ -190,6 +190,9 @@ class Case(models.Model):
             models.Index(fields=["intake_unit", "status"], name="case_intake_unit_status"),
             models.Index(fields=["next_due_at"], condition=UNSWEPT, name="case_unswept_due"),
             models.Index(fields=["sweep_at"], name="case_sweep_at"),
+            # statistics (tousu.reports): a period's cases, of all packs or of one
+            models.Index(fields=["received_at"], name="case_received"),
+            models.Index(fields=["pack", "received_at"], name="case_pack_received"),
         ]
 
     def __str__(self) -> str:
@@ -238,6 +241,7 @@ class WorkOrder(models.Model):
             models.Index(fields=["next_due_at"], name="wo_next_due"),
             models.Index(fields=["next_due_at"], condition=UNSWEPT, name="wo_unswept_due"),
             models.Index(fields=["sweep_at"], name="wo_sweep_at"),
+            models.Index(fields=["issued_at"], name="wo_issued"),  # statistics
         ]
 
 
@@ -273,7 +277,15 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["case", "id"], name="event_case_id")]
+        indexes = [
+            models.Index(fields=["case", "id"], name="event_case_id"),
+            # statistics: cases closed at the window (first-contact resolution)
+            models.Index(
+                fields=["at", "case"],
+                condition=models.Q(kind="case.closed_at_window"),
+                name="event_window_closed",
+            ),
+        ]
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
