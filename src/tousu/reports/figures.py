@@ -15,8 +15,18 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models import Case as CaseWhen
-from django.db.models import F, FilteredRelation, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Collate
 
 from tousu.cases.models import Case, WorkOrder
@@ -34,6 +44,7 @@ from tousu.reports.stats_sql import (
     case_aggregates,
     case_conditions,
     order_aggregates,
+    order_clock,
 )
 
 Key = tuple[Any, ...]
@@ -53,6 +64,20 @@ class Scope:
     packs: Mapping[str, Pack] = field(default_factory=dict)
     restricted: bool = False  # the viewer sees only some cases
     _totals: dict[str, tuple[Figures, Figures]] = field(default_factory=dict)
+    _groups: dict[tuple[str, str], tuple[Groups, Groups]] = field(default_factory=dict)
+
+    def prefetch(self, period: Period, dims: tuple[Dimension, ...]) -> None:
+        """Compute the figures of several dimensions (and the totals) at once, where the
+        database can group one scan several ways (PostgreSQL's ``GROUPING SETS``)."""
+        wanted = tuple(
+            d for d in dims if not d.via_orders and (period.code, d.code) not in self._groups
+        )
+        if connection.vendor != "postgresql" or not (wanted or period.code not in self._totals):
+            return
+        found, totals = grouping_sets(self, period, wanted)
+        for dim in wanted:
+            self._groups[(period.code, dim.code)] = found[dim.code]
+        self._totals.setdefault(period.code, totals)
 
     def period_cases(self, period: Period) -> QuerySet[Case]:
         cases = self.cases.filter(received_at__gte=period.start, received_at__lt=period.end)
@@ -210,6 +235,10 @@ def _order_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups
 
 def figures(scope: Scope, period: Period, dim: Dimension | None) -> tuple[Groups, Groups]:
     """Raw counts per group key (the dimension's column values): (this period, previous)."""
+    if dim is not None:
+        scope.prefetch(period, (dim,))
+        if (period.code, dim.code) in scope._groups:
+            return scope._groups[(period.code, dim.code)]
     merged: Groups = {}
     with analytic_queries():
         case_rows, order_rows = _case_groups(scope, period, dim), _order_groups(scope, period, dim)
@@ -228,5 +257,128 @@ def figures(scope: Scope, period: Period, dim: Dimension | None) -> tuple[Groups
 
 
 _NAMES = frozenset(FIGURES) | {"handling_s_sum", "handling_s_p90"}
+
+
+# --------------------------------------------------------------------- PostgreSQL grouping sets
+
+
+def _alias(field_name: str) -> str:
+    return "_g_" + field_name.replace("__", "_")
+
+
+def _sets_sql(
+    inner: QuerySet[Any], dims: tuple[Dimension, ...], fields_of: str, aggregates: list[str]
+) -> tuple[str, tuple[Any, ...], list[str], dict[int, Dimension | None]]:
+    """``SELECT GROUPING(…), keys, aggregates FROM (inner) GROUP BY GROUPING SETS`` with one
+    set per dimension and one for the totals, each also split by period."""
+    columns: list[str] = []
+    for dim in dims:
+        for name in getattr(dim, fields_of):
+            if _alias(name) not in columns:
+                columns.append(_alias(name))
+    sql, params = inner.query.sql_with_params()
+    masks: dict[int, Dimension | None] = {}
+    sets = []
+    for dim in (*dims, None):
+        used = [_alias(n) for n in getattr(dim, fields_of)] if dim else []
+        # GROUPING(a, b, …): bit set for each column *not* in the set, first column highest
+        mask = sum(1 << (len(columns) - 1 - i) for i, c in enumerate(columns) if c not in used)
+        masks[mask] = dim
+        sets.append("(" + ", ".join([f'"{CURRENT}"', *(f'"{c}"' for c in used)]) + ")")
+    grouping = f"GROUPING({', '.join(columns)})" if columns else "0"
+    keys = "".join(f', "{c}"' for c in columns)
+    # Only our own column names and the compiled inner query go into the text; values are
+    # parameters.
+    query = (
+        f'SELECT {grouping} AS _set, "{CURRENT}"{keys}, {", ".join(aggregates)} '  # noqa: S608
+        f"FROM ({sql}) AS t GROUP BY GROUPING SETS ({', '.join(sets)})"
+    )
+    return query, params, columns, masks
+
+
+def _run_sets(
+    inner: QuerySet[Any],
+    dims: tuple[Dimension, ...],
+    fields_of: str,
+    aggregates: dict[str, str],
+) -> dict[str, Groups]:
+    """Rows per dimension code ('' for the totals), keyed like ``figures``: (flag, *values)."""
+    parts = [f"{sql} AS {name}" for name, sql in aggregates.items()]
+    query, params, columns, masks = _sets_sql(inner, dims, fields_of, parts)
+    out: dict[str, Groups] = {(d.code if d else ""): {} for d in masks.values()}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        names = [c.name for c in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            dim = masks[row["_set"]]
+            key_fields = [_alias(n) for n in getattr(dim, fields_of)] if dim else []
+            key = (row[CURRENT], *(row[f] for f in key_fields))
+            out[dim.code if dim else ""][key] = {k: row[k] for k in aggregates}
+    return out
+
+
+def _case_rows(scope: Scope, period: Period, dims: tuple[Dimension, ...]) -> QuerySet[Any]:
+    """One row per case of both periods: the period flag, the dimension values, and a boolean
+    column per counted condition."""
+    conditions = case_conditions(scope.now, period.previous().start)
+    cases = _span(scope, period)
+    keys = {_alias(n): F(n) for d in dims for n in d.case_fields}
+    flags = {f"_c_{n}": ExpressionWrapper(q, BooleanField()) for n, q in conditions.items()}
+    cases = cases.annotate(**keys, **flags)
+    return cases.values(CURRENT, *keys, *flags, "_handled_s").order_by()
+
+
+def _order_rows(scope: Scope, period: Period, dims: tuple[Dimension, ...]) -> QuerySet[Any]:
+    previous = period.previous()
+    orders = WorkOrder.objects.filter(
+        status__in=COUNTED_ORDERS,
+        issued_at__gte=previous.start,
+        case__received_at__gte=previous.start,
+        case__received_at__lt=period.end,
+    )
+    if scope.pack:
+        orders = orders.filter(case__pack=scope.pack)
+    if scope.restricted:
+        orders = orders.filter(case__in=scope.cases.values("pk"))
+    clock = order_clock(scope.now)
+    keys = {_alias(n): F(n) for d in dims for n in d.order_fields}
+    flags = {f"_c_{n}": ExpressionWrapper(q, BooleanField()) for n, q in clock.items()}
+    orders = orders.annotate(**{CURRENT: _flag("case__received_at", period.start)}, **keys, **flags)
+    return orders.values(CURRENT, *keys, *flags).order_by()
+
+
+def grouping_sets(
+    scope: Scope, period: Period, dims: tuple[Dimension, ...]
+) -> tuple[dict[str, tuple[Groups, Groups]], tuple[Figures, Figures]]:
+    """PostgreSQL: the figures of ``dims`` and the totals from three scans (the cases' counts,
+    their handling-time percentile, their work orders), each grouped all ways at once."""
+    case_names = [n for n in FIGURES if not n.startswith("acknowledge_") and n != "count"]
+    counts = {"count": "COUNT(*)"}
+    counts.update({n: f'COUNT(*) FILTER (WHERE "_c_{n}")' for n in case_names})
+    counts["handling_s_sum"] = 'SUM("_handled_s") FILTER (WHERE "_c_handled")'
+    p90 = {"handling_s_p90": 'percentile_disc(0.9) WITHIN GROUP (ORDER BY "_handled_s")'}
+    acks = {n: f'COUNT(*) FILTER (WHERE "_c_{n}")' for n in order_clock(scope.now)}
+    with analytic_queries():
+        case_part = _run_sets(_case_rows(scope, period, dims), dims, "case_fields", counts)
+        handled = _case_rows(scope, period, dims).filter(_c_handled=True)
+        p90_part = _run_sets(handled, dims, "case_fields", p90)
+        order_part = _run_sets(_order_rows(scope, period, dims), dims, "order_fields", acks)
+    found: dict[str, tuple[Groups, Groups]] = {}
+    for code in case_part:
+        merged: Groups = {}
+        for part in (case_part, order_part, p90_part):
+            for key, row in part.get(code, {}).items():
+                merged.setdefault(key, empty_figures()).update(row)
+        current: Groups = {}
+        before: Groups = {}
+        for (flag, *rest), row in merged.items():
+            for name in FIGURES:
+                row[name] = row[name] or 0
+            (current if flag == 1 else before)[tuple(rest)] = row
+        found[code] = (current, before)
+    now, then = found.pop("")
+    return found, (now.get((), empty_figures()), then.get((), empty_figures()))
+
 
 __all__ = ["Figures", "Key", "Scope", "analytic_queries", "empty_figures", "figures", "make_scope"]

@@ -203,10 +203,13 @@ def case_aggregates(as_of: datetime, since: datetime) -> dict[str, Any]:
     return aggregates
 
 
-def order_aggregates(as_of: datetime) -> dict[str, Any]:
+def order_clock(as_of: datetime) -> dict[str, Q]:
     """Acknowledge clock of the work orders (issued, acknowledged or done ones)."""
-    clock = _clock("acknowledge", "due_acknowledge", "acknowledged_at", as_of)
-    return {name: Count("pk", filter=condition) for name, condition in clock.items()}
+    return _clock("acknowledge", "due_acknowledge", "acknowledged_at", as_of)
+
+
+def order_aggregates(as_of: datetime) -> dict[str, Any]:
+    return {name: Count("pk", filter=condition) for name, condition in order_clock(as_of).items()}
 
 
 __all__ = [
@@ -217,4 +220,5 @@ __all__ = [
     "annotate_cases",
     "case_aggregates",
     "order_aggregates",
+    "order_clock",
 ]
