@@ -3,13 +3,13 @@
 the full xlsx report.
 
     .venv/bin/python bench/stats_bench.py load [--cases 1000000]   # (re)create and fill the db
-    .venv/bin/python bench/stats_bench.py run [--period 2026-10] [--indexes] [--repeat 3]
+    .venv/bin/python bench/stats_bench.py run [--period 2026-10] [--repeat 3]
     .venv/bin/python bench/stats_bench.py all
 
 The database is ``$STATS_BENCH_URL`` (default postgresql://postgres@127.0.0.1:5432/
 tousu_stats_bench); ``load`` drops and recreates it, migrates, installs the packs, and loads
-cases, customers, work orders and events with COPY. ``--indexes`` creates the indexes proposed
-in docs/reports.md by hand before timing (they are not in the migrations yet).
+cases, customers, work orders and events with COPY (the indexes of the migrations, among them
+those the statistics read, are rebuilt after the load).
 
 Cases are spread over 2026-01-01 .. 2026-11-20 in id order (as a live system stores them) and
 over the packs' leaf categories; each gets
@@ -395,27 +395,6 @@ def load(total: int) -> None:
 
 # --------------------------------------------------------------------------- timing
 
-PROPOSED_INDEXES = [
-    "CREATE INDEX IF NOT EXISTS case_received ON cases_case (received_at)",
-    "CREATE INDEX IF NOT EXISTS case_pack_received ON cases_case (pack, received_at)",
-    "CREATE INDEX IF NOT EXISTS event_window_closed ON cases_event (at) "
-    "WHERE kind = 'case.closed_at_window'",
-    "CREATE INDEX IF NOT EXISTS wo_issued ON cases_workorder (issued_at)",
-]
-
-
-def create_indexes() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        for sql in PROPOSED_INDEXES:
-            started = time.monotonic()
-            cursor.execute(sql)
-            print(f"  {sql}  ({time.monotonic() - started:.1f} s)")
-        cursor.execute("ANALYZE cases_case")
-        cursor.execute("ANALYZE cases_event")
-        cursor.execute("ANALYZE cases_workorder")
-
 
 def load_average() -> str:
     try:
@@ -438,10 +417,8 @@ def timed(label: str, fn, repeat: int):
     return result, best
 
 
-def run(period_code: str, indexes: bool, pack: str, repeat: int) -> None:
+def run(period_code: str, pack: str, repeat: int) -> None:
     setup_django()
-    if indexes:
-        create_indexes()
     from tousu.cases.models import Case
     from tousu.reports import export_xlsx, report
     from tousu.reports.dimensions import DIMENSIONS
@@ -470,6 +447,19 @@ def run(period_code: str, indexes: bool, pack: str, repeat: int) -> None:
 
     size, seconds = timed("full xlsx report", full_report, max(1, repeat - 1))
     print(f"  xlsx: {size:,} bytes in {seconds:.2f} s (target < 10 s) → {out}")
+    print("  parts of the report:")
+    from tousu.reports.brief import build_brief
+    from tousu.reports.dimensions import REPORT_DIMENSIONS
+    from tousu.reports.warnings import detect
+
+    dims = tuple(DIMENSIONS[by] for by in REPORT_DIMENSIONS)
+    timed(
+        "  all dimensions (one scan)",
+        lambda: make_scope(AS_OF, pack=pack).prefetch(period, dims),
+        1,
+    )
+    timed("  quality brief", lambda: build_brief(make_scope(AS_OF, pack=pack), period), 1)
+    timed("  early warnings", lambda: detect(make_scope(AS_OF, pack=pack), period), 1)
 
 
 def main() -> None:
@@ -478,13 +468,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--period", default="2026-10")
     parser.add_argument("--pack", default="")
-    parser.add_argument("--indexes", action="store_true")
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing; the best counts")
     args = parser.parse_args()
     if args.command in ("load", "all"):
         load(args.cases)
     if args.command in ("run", "all"):
-        run(args.period, args.indexes, args.pack, args.repeat)
+        run(args.period, args.pack, args.repeat)
 
 
 if __name__ == "__main__":

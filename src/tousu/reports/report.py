@@ -18,6 +18,7 @@ def build(
     scope: Scope, period: Period, dims: tuple[str, ...] = REPORT_DIMENSIONS
 ) -> dict[str, Any]:
     """Everything the report shows, as of ``scope.now``."""
+    scope.prefetch(period, tuple(DIMENSIONS[by] for by in dims))  # one scan for them all
     tables = {by: statistics(scope, period, by) for by in dims}
     first = tables[dims[0]]
     pack = scope.packs.get(scope.pack) if scope.pack else None
