@@ -146,3 +146,26 @@ def test_stale_form_in_the_browser(desk, org):
     handler.page.wait_for_selector("text=已被他人更新")
     assert handler.page.input_value("#id_reason") == "不是工程部的事"
     handler.shot("09-stale-form")
+
+
+def test_keyboard_only_intake(desk):
+    """Tab moves phone → name in order; Ctrl+Enter registers from inside the text area."""
+    agent = desk("agent")
+    page = agent.page
+    agent.go("/console/intake/")
+    page.keyboard.type("13912340004")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_customer_name"
+    page.keyboard.type("吴先生")
+    page.select_option("#id_pack", "property")
+    page.wait_for_selector("#id_category option[value='equipment_lighting']", state="attached")
+    page.select_option("#id_request_type", "complaint")
+    page.select_option("#id_category", "equipment_lighting")
+    page.focus("#id_description")
+    page.keyboard.type("地下车库的灯坏了三天")
+    page.keyboard.press("Enter")  # a new line in the text area, not a submit
+    page.keyboard.type("晚上看不见路")
+    with page.expect_navigation():
+        page.keyboard.press("Control+Enter")
+    assert status_of(page) == "已受理"
+    assert Case.objects.get().description.splitlines() == ["地下车库的灯坏了三天", "晚上看不见路"]

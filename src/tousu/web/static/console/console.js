@@ -15,6 +15,16 @@
     var next = document.querySelector(button.getAttribute("data-focus") || "");
     (next || input).focus();
   });
+  // Ctrl+Enter (Cmd+Enter on a Mac) submits the form the cursor is in, from a text area too,
+  // through its default button (on the intake page: register).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) { return; }
+    var form = event.target.form || (event.target.closest && event.target.closest("form"));
+    if (!form) { return; }
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit], button:not([type])");
+    if (form.requestSubmit) { form.requestSubmit(button || undefined); } else { form.submit(); }
+  });
   // After htmx opens an action form, put the cursor in its first field.
   document.addEventListener("htmx:afterSettle", function (event) {
     var elt = event.detail.elt;
