@@ -283,9 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     pack = add("load-pack", cmd_load_pack, "validate and install an industry pack file")
     pack.add_argument("file", help="a pack YAML file, or the code of a builtin pack")
 
+    from tousu.channels.cli import register as register_channels  # argparse only, no Django
     from tousu.reports.cli import register as register_report  # argparse only, no Django
 
     register_report(sub)
+    register_channels(sub)
     return parser
 
 

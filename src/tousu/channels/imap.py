@@ -1,0 +1,115 @@
+"""The IMAP poller (stdlib ``imaplib``): fetch the unread messages of one mailbox, hand each
+to a handler, then flag it on the server.
+
+A message the handler took in (or had already taken in) is marked ``\\Seen``; one that cannot
+become a case is marked ``\\Seen`` and ``\\Flagged``, so that a person finds it in the mail
+client. When the handler raises (the database is down, …) the message stays unread and the
+next poll tries it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_PORTS = {"imap": 143, "imaps": 993}
+PASSWORD_ENV = "TOUSU_IMAP_PASSWORD"
+
+
+class ImapError(ValueError):
+    """A URL or a server answer the poller cannot work with."""
+
+
+@dataclass(frozen=True)
+class ImapSource:
+    host: str
+    port: int
+    tls: bool
+    user: str
+    password: str
+    mailbox: str
+
+    def __str__(self) -> str:  # never shows the password
+        scheme = "imaps" if self.tls else "imap"
+        return f"{scheme}://{self.user}@{self.host}:{self.port}/{self.mailbox}"
+
+
+def parse_imap_url(url: str, environ: dict[str, str] | None = None) -> ImapSource:
+    """``imap[s]://USER[:PASSWORD]@HOST[:PORT][/MAILBOX]``; without a password in the URL it
+    is read from ``$TOUSU_IMAP_PASSWORD`` (keeps it out of the process list)."""
+    env = os.environ if environ is None else environ
+    parts = urlsplit(url)
+    if parts.scheme not in DEFAULT_PORTS:
+        raise ImapError(f"'{url}': the scheme must be imap:// or imaps://")
+    if not parts.hostname or not parts.username:
+        raise ImapError(f"'{url}': expected imap[s]://USER@HOST[:PORT][/MAILBOX]")
+    try:
+        port = parts.port or DEFAULT_PORTS[parts.scheme]
+    except ValueError:
+        raise ImapError(f"'{url}': the port is not a number") from None
+    password = unquote(parts.password) if parts.password else env.get(PASSWORD_ENV, "")
+    if not password:
+        raise ImapError(f"no password: put it in the URL or in ${PASSWORD_ENV}")
+    return ImapSource(
+        host=parts.hostname,
+        port=port,
+        tls=parts.scheme == "imaps",
+        user=unquote(parts.username),
+        password=password,
+        mailbox=unquote(parts.path.strip("/")) or "INBOX",
+    )
+
+
+def _check(answer: tuple[str, list[object]], what: str) -> list[object]:
+    status, data = answer
+    if status != "OK":
+        raise ImapError(f"IMAP {what} refused: {data!r}")
+    return data
+
+
+def _connect(source: ImapSource, timeout: float) -> imaplib.IMAP4:
+    if source.tls:
+        return imaplib.IMAP4_SSL(source.host, source.port, timeout=timeout)
+    return imaplib.IMAP4(source.host, source.port, timeout=timeout)
+
+
+def poll(
+    source: ImapSource,
+    handle: Callable[[bytes], bool],
+    *,
+    unread_only: bool = True,
+    timeout: float = 30.0,
+) -> int:
+    """Fetch the (unread) messages and call ``handle(raw)`` on each; it returns True when the
+    message was taken in, False when it cannot become a case. Returns the number fetched."""
+    conn = _connect(source, timeout)
+    try:
+        _check(conn.login(source.user, source.password), "LOGIN")
+        _check(conn.select(_quoted(source.mailbox)), f"SELECT {source.mailbox}")
+        found = _check(conn.uid("SEARCH", "UNSEEN" if unread_only else "ALL"), "SEARCH")
+        uids = found[0].split() if found and isinstance(found[0], bytes) else []
+        for uid in uids:
+            raw = _fetch(conn, uid)
+            flags = r"(\Seen)" if handle(raw) else r"(\Seen \Flagged)"
+            _check(conn.uid("STORE", uid, "+FLAGS", flags), "STORE")
+        return len(uids)
+    finally:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            conn.logout()
+
+
+def _quoted(mailbox: str) -> str:
+    return '"' + mailbox.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _fetch(conn: imaplib.IMAP4, uid: bytes) -> bytes:
+    """The whole message, without setting \\Seen (BODY.PEEK): flags are set after handling."""
+    data = _check(conn.uid("FETCH", uid, "(BODY.PEEK[])"), f"FETCH {uid!r}")
+    for item in data:
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], bytes):
+            return item[1]
+    raise ImapError(f"IMAP FETCH {uid!r} returned no message")
