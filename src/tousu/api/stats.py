@@ -18,8 +18,9 @@ from pydantic import Field
 from tousu.api.auth import current_user
 from tousu.api.errors import ERROR_RESPONSES
 from tousu.api.schemas import StrictIn, reject_unknown_params
-from tousu.reports import brief, export_pdf, export_xlsx, regulator, report, warnings
+from tousu.reports import brief, regulator, warnings
 from tousu.reports.periods import Period, last_month, parse_period
+from tousu.reports.render import render
 from tousu.reports.stats import Scope, make_scope, pick_indicators, statistics
 
 router = Router(tags=["statistics"])
@@ -67,7 +68,7 @@ class StatsIn(PeriodIn):
 
 class ExportIn(PeriodIn):
     format: Literal["xlsx", "pdf", "json"] = "xlsx"
-    kind: Literal["analysis", "regulator"] = "analysis"
+    kind: Literal["analysis", "brief", "regulator"] = "analysis"
 
 
 class PeriodOut(Schema):
@@ -154,13 +155,6 @@ def get_regulator(request: HttpRequest, filters: Query[PeriodIn]) -> dict[str, A
     return regulator.build(scope, period)
 
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "json": "application/json; charset=utf-8",
-}
-
-
 @router.get(
     "/export",
     response={200: None, **ERROR_RESPONSES},
@@ -168,31 +162,7 @@ CONTENT_TYPES = {
 )
 def export(request: HttpRequest, filters: Query[ExportIn]) -> HttpResponse:
     scope, period = _scope(request, filters, ExportIn)
-    content = _render(scope, period, filters.format, filters.kind)
-    name = f"{filters.kind}-{period.code.replace('..', '_')}.{filters.format}"
-    response = HttpResponse(content, content_type=CONTENT_TYPES[filters.format])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    found = render(scope, period, filters.format, filters.kind)
+    response = HttpResponse(found.content, content_type=found.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{found.name}"'
     return response
-
-
-def _render(scope: Scope, period: Period, fmt: str, kind: str) -> bytes:
-    import json
-    from io import BytesIO
-
-    if kind == "regulator":
-        data = regulator.build(scope, period)
-        writer: Any = regulator.write
-    else:
-        data = report.build(scope, period)
-        writer = export_xlsx.write
-    if fmt == "json":
-        return json.dumps(data, ensure_ascii=False).encode()
-    if fmt == "pdf":
-        if kind == "regulator":
-            from tousu.rules.errors import ValidationFailed
-
-            raise ValidationFailed.one("format", "the regulator table is exported as xlsx or json")
-        return export_pdf.render(data)
-    buffer = BytesIO()
-    writer(data, buffer)
-    return buffer.getvalue()

@@ -137,8 +137,10 @@ def _dimension(index: int, table: dict[str, Any], styles: dict[str, ParagraphSty
     return flow
 
 
-def _brief(data: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
-    flow: list[Any] = [Paragraph("三、质量简报", styles["h1"])]
+def _brief(
+    data: dict[str, Any], styles: dict[str, ParagraphStyle], heading: str = "三、质量简报"
+) -> list[Any]:
+    flow: list[Any] = [Paragraph(heading, styles["h1"])]
     brief = data["brief"]
     if not brief["count"]:
         return [*flow, Paragraph("本期没有投诉。", styles["body"])]
@@ -216,11 +218,9 @@ def _warnings(data: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[A
     return flow
 
 
-def render(data: dict[str, Any]) -> bytes:
-    """The PDF file's bytes."""
-    styles = _styles()
+def _heading(data: dict[str, Any], styles: dict[str, ParagraphStyle]) -> list[Any]:
     pack = data["pack"]["name"] if data.get("pack") else "全部行业"
-    flow: list[Any] = [
+    return [
         Paragraph(f"{data['title']}", styles["title"]),
         Paragraph(
             f"统计期间：{data['period']['label']}　对比：{data['previous_period']['label']}"
@@ -228,12 +228,31 @@ def render(data: dict[str, Any]) -> bytes:
             styles["body"],
         ),
         Spacer(1, 4 * mm),
+    ]
+
+
+def render(data: dict[str, Any]) -> bytes:
+    """The PDF file's bytes."""
+    styles = _styles()
+    flow: list[Any] = [
+        *_heading(data, styles),
         *_indicators(data, styles),
         Paragraph("二、分类统计", styles["h1"]),
     ]
     for index, table in enumerate(data["dimensions"], start=1):
         flow += _dimension(index, table, styles)
     flow += _brief(data, styles) + _warnings(data, styles)
+    return _build(flow, data)
+
+
+def render_brief(brief: dict[str, Any], header: dict[str, Any]) -> bytes:
+    """The quality brief alone (``brief.build_brief``), under the period's heading."""
+    styles = _styles()
+    flow = _heading(header, styles) + _brief({"brief": brief}, styles, "质量简报")
+    return _build(flow, header)
+
+
+def _build(flow: list[Any], data: dict[str, Any]) -> bytes:
     buffer = BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -246,4 +265,4 @@ def render(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-__all__ = ["FONT", "render"]
+__all__ = ["FONT", "render", "render_brief"]

@@ -12,27 +12,43 @@ from tousu.reports.stats import INDICATORS, Scope, statistics
 from tousu.reports.warnings import detect
 
 TITLE = "投诉统计分析报告"
+BRIEF_TITLE = "投诉质量简报"
+
+
+def header(scope: Scope, period: Period, title: str = BRIEF_TITLE) -> dict[str, Any]:
+    """Title, periods, as-of time and pack: what every file of the period starts with."""
+    pack = scope.packs.get(scope.pack) if scope.pack else None
+    return {
+        "title": title,
+        "period": period.as_json(),
+        "previous_period": period.previous().as_json(),
+        "as_of": scope.now.isoformat(),
+        "pack": {"code": pack.code, "name": pack.name} if pack else None,
+    }
+
+
+def tables(
+    scope: Scope, period: Period, dims: tuple[str, ...] = REPORT_DIMENSIONS
+) -> dict[str, Any]:
+    """The statistics of ``dims`` and the totals (what the report page shows)."""
+    scope.prefetch(period, tuple(DIMENSIONS[by] for by in dims))  # one scan for them all
+    found = {by: statistics(scope, period, by) for by in dims}
+    return {
+        **header(scope, period, TITLE),
+        "indicators": list(INDICATORS),
+        "totals": found[dims[0]]["totals"],
+        "dimensions": [
+            {"by": by, "title": DIMENSIONS[by].title, "rows": found[by]["rows"]} for by in dims
+        ],
+    }
 
 
 def build(
     scope: Scope, period: Period, dims: tuple[str, ...] = REPORT_DIMENSIONS
 ) -> dict[str, Any]:
     """Everything the report shows, as of ``scope.now``."""
-    scope.prefetch(period, tuple(DIMENSIONS[by] for by in dims))  # one scan for them all
-    tables = {by: statistics(scope, period, by) for by in dims}
-    first = tables[dims[0]]
-    pack = scope.packs.get(scope.pack) if scope.pack else None
     return {
-        "title": TITLE,
-        "period": period.as_json(),
-        "previous_period": first["previous_range"],
-        "as_of": scope.now.isoformat(),
-        "pack": {"code": pack.code, "name": pack.name} if pack else None,
-        "indicators": list(INDICATORS),
-        "totals": first["totals"],
-        "dimensions": [
-            {"by": by, "title": DIMENSIONS[by].title, "rows": tables[by]["rows"]} for by in dims
-        ],
+        **tables(scope, period, dims),
         "brief": build_brief(scope, period),
         "warnings": detect(scope, period),
     }
@@ -42,4 +58,4 @@ def is_empty(data: dict[str, Any]) -> bool:
     return not data["totals"]["count"]
 
 
-__all__ = ["TITLE", "build", "is_empty"]
+__all__ = ["BRIEF_TITLE", "TITLE", "build", "header", "is_empty", "tables"]
