@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from tests.browser.conftest import DESKTOP as DESKTOP_VIEWPORT
 from tousu.cases.models import Case
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -169,3 +170,32 @@ def test_keyboard_only_intake(desk):
         page.keyboard.press("Control+Enter")
     assert status_of(page) == "已受理"
     assert Case.objects.get().description.splitlines() == ["地下车库的灯坏了三天", "晚上看不见路"]
+
+
+TABLET = {"width": 820, "height": 1180}
+WIDE_PAGES = {  # user: pages (the case page is added per case)
+    "agent": ["/console/", "/console/intake/?pack=property", "/console/queues/all/"],
+    "dispatcher": ["/console/dashboard/", "/console/queues/to_dispatch/"],
+    "admin": ["/console/manage/calendar/", "/console/manage/packs/"],
+}
+
+
+@pytest.mark.parametrize("width", ["desktop", "tablet"])
+def test_main_pages_fit_1280_and_tablet(desk, org, width):
+    """No page scrolls sideways at 1280 px or on an 820 px tablet; screenshots of each."""
+    from tests import factories
+
+    case = factories.intake(org, category="equipment_water")
+    factories.act(org, "dispatcher", "dispatch", case, units=["eng"])
+    viewport = DESKTOP_VIEWPORT if width == "desktop" else TABLET
+    pages = {**WIDE_PAGES, "handler_eng": [f"/console/work-orders/{case.work_orders.get().pk}/"]}
+    pages["agent"] = [*pages["agent"], f"/console/cases/{case.number}/"]
+    for username, paths in pages.items():
+        d = desk(username, viewport=viewport)
+        for i, path in enumerate(paths):
+            assert d.go(path).status == 200, path
+            d.page.wait_for_load_state("networkidle")
+            overflow = d.page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {viewport}"
+            d.shot(f"layout-{width}-{username}-{i}")
