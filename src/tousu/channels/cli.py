@@ -12,6 +12,7 @@ handlers so that ``tousu --help`` answers at once.
 from __future__ import annotations
 
 import argparse
+import imaplib
 import os
 import sys
 import time
@@ -133,7 +134,7 @@ def cmd_ingest_mail(args: argparse.Namespace) -> int:
         else:
             for path in _mail_files(args.files):
                 run.take(str(path), path.read_bytes())
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, imaplib.IMAP4.error) as exc:
         return _fail("ingest-mail", str(exc))
     print(run.summary())
     return EXIT_PARTIAL if run.counts["failed"] else 0
@@ -145,9 +146,7 @@ def _poll_imap(run: MailRun, args: argparse.Namespace) -> None:
     source = parse_imap_url(args.imap)
     while True:
         fetched = poll(
-            source,
-            lambda raw: run.take(f"{source} #{run.counts.total() + 1}", raw),
-            unread_only=not args.all,
+            source, lambda uid, raw: run.take(f"{source} UID {uid}", raw), unread_only=not args.all
         )
         print(_t("%(source)s：本次取信 %(n)d 封") % {"source": source, "n": fetched})
         if not args.every:

@@ -9,6 +9,7 @@ next poll tries it again.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import imaplib
 import os
@@ -79,22 +80,25 @@ def _connect(source: ImapSource, timeout: float) -> imaplib.IMAP4:
 
 def poll(
     source: ImapSource,
-    handle: Callable[[bytes], bool],
+    handle: Callable[[str, bytes], bool],
     *,
     unread_only: bool = True,
     timeout: float = 30.0,
 ) -> int:
-    """Fetch the (unread) messages and call ``handle(raw)`` on each; it returns True when the
-    message was taken in, False when it cannot become a case. Returns the number fetched."""
+    """Fetch the (unread) messages and call ``handle(uid, raw)`` on each; it returns True when
+    the message was taken in, False when it cannot become a case. Returns the number fetched."""
     conn = _connect(source, timeout)
     try:
-        _check(conn.login(source.user, source.password), "LOGIN")
-        _check(conn.select(_quoted(source.mailbox)), f"SELECT {source.mailbox}")
+        try:
+            conn.login(source.user, source.password)
+        except imaplib.IMAP4.error as exc:
+            raise ImapError(f"{source}: login refused: {exc}") from None
+        _check(conn.select(mailbox_name(source.mailbox)), f"SELECT {source.mailbox}")
         found = _check(conn.uid("SEARCH", "UNSEEN" if unread_only else "ALL"), "SEARCH")
         uids = found[0].split() if found and isinstance(found[0], bytes) else []
         for uid in uids:
             raw = _fetch(conn, uid)
-            flags = r"(\Seen)" if handle(raw) else r"(\Seen \Flagged)"
+            flags = r"(\Seen)" if handle(uid.decode(), raw) else r"(\Seen \Flagged)"
             _check(conn.uid("STORE", uid, "+FLAGS", flags), "STORE")
         return len(uids)
     finally:
@@ -102,8 +106,25 @@ def poll(
             conn.logout()
 
 
-def _quoted(mailbox: str) -> str:
-    return '"' + mailbox.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def mailbox_name(mailbox: str) -> str:
+    """The quoted name IMAP expects: non-ASCII in modified UTF-7 (RFC 3501 §5.1.3)."""
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            data = base64.b64encode("".join(pending).encode("utf-16-be")).decode()
+            out.append("&" + data.rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for char in mailbox:
+        if " " <= char <= "~":
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            pending.append(char)
+    flush()
+    return '"' + "".join(out).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _fetch(conn: imaplib.IMAP4, uid: bytes) -> bytes:
