@@ -140,6 +140,19 @@ TOUSU_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("TOUSU_NOTIFY_MAX_ATTEMPTS", "6")
 
 LOGIN_URL = "/console/login/"
 
+# Cache: in-process by default; TOUSU_CACHE_URL (redis://…) shares it between web workers,
+# which the public rate limits need when several workers serve the portal (tousu.ratelimit).
+if CACHE_URL := os.environ.get("TOUSU_CACHE_URL", ""):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+# Customer portal and public API limits, COUNT/PERIOD (s, min, h, d); see tousu.ratelimit.
+TOUSU_PUBLIC_SUBMIT_PER_ADDRESS = os.environ.get("TOUSU_PUBLIC_SUBMIT_PER_ADDRESS", "10/h")
+TOUSU_PUBLIC_SUBMIT_PER_PHONE = os.environ.get("TOUSU_PUBLIC_SUBMIT_PER_PHONE", "5/h")
+TOUSU_PUBLIC_LOOKUP_PER_ADDRESS = os.environ.get("TOUSU_PUBLIC_LOOKUP_PER_ADDRESS", "60/h")
+# Unit (code) whose agents queue online submissions; empty: the top unit of the organisation.
+TOUSU_PORTAL_UNIT = os.environ.get("TOUSU_PORTAL_UNIT", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,7 +3,7 @@
 
 from ninja import NinjaAPI
 
-from tousu.api import auth, cases, errors, packs, scripts, stats, units, work_orders
+from tousu.api import auth, cases, errors, packs, public, scripts, stats, units, work_orders
 
 api = NinjaAPI(
     title="tousu",
@@ -15,6 +15,7 @@ api = NinjaAPI(
     auth=auth.BearerAuth(),
 )
 errors.install(api)
+public.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/cases", cases.router)
 api.add_router("/work-orders", work_orders.router)
@@ -22,3 +23,4 @@ api.add_router("/units", units.router)
 api.add_router("/packs", packs.router)
 api.add_router("/scripts", scripts.router)
 api.add_router("/stats", stats.router)
+api.add_router("/public", public.router)  # the customer's operations: no token

@@ -97,9 +97,11 @@ def field_path(loc: Sequence[str | int]) -> str:
 
 
 def _strip_source(loc: Sequence[Any]) -> tuple[list[Any], str]:
-    """Drop ninja's prefix: ("body", "payload", ...) → [...]; ("query", "page") → ["page"]."""
+    """Drop ninja's prefix: ("body", "payload", ...) → [...]; ("query", "page") → ["page"];
+    ("form", "phone") → ["phone"] (form fields come without the parameter name)."""
     parts = list(loc)
-    source = str(parts.pop(0)) if parts and parts[0] in ("body", "query", "path", "header") else ""
+    sources = ("body", "query", "path", "header", "form", "file")
+    source = str(parts.pop(0)) if parts and parts[0] in sources else ""
     if source == "body" and parts:
         parts.pop(0)  # the view's parameter name
     return parts, source

@@ -137,6 +137,9 @@ class Case(models.Model):
     facts = models.JSONField(default=dict, blank=True)
     references = models.JSONField(default=dict, blank=True)  # phone / account / order / room
     walk_in_confirmed = models.BooleanField(default=False)  # 签字确认
+    # SHA-256 of the private follow-up code an anonymous reporter got from the portal
+    # (tousu.cases.services.public); the code itself is shown once and never stored.
+    follow_up_code_hash = models.CharField(max_length=64, blank=True)
     script = models.JSONField(null=True, blank=True)  # code, version, answers, outcome, wording
 
     repeat_of = models.ForeignKey(

@@ -22,9 +22,12 @@ from tousu.rules.lifecycle import Action, CaseState, Role, Status
 
 @dataclass(frozen=True)
 class Actor:
-    """The user taking an action (None for the system: sweeps, imports)."""
+    """The user taking an action (None for the system: sweeps, imports). ``customer`` marks
+    the customer themself, acting through the portal or the public API: no user, and every
+    event they cause says so (``data.by == "customer"``)."""
 
     user: User | None
+    customer: bool = False
 
     @property
     def role(self) -> Role | None:
@@ -36,6 +39,7 @@ class Actor:
 
 
 SYSTEM = Actor(None)
+CUSTOMER = Actor(None, customer=True)
 
 
 def resolve_now(now: datetime | None) -> datetime:
@@ -129,7 +133,7 @@ def record(
         before=before or {},
         after=after or {},
         reason=reason or "",
-        data=data or {},
+        data={**(data or {}), "by": "customer"} if actor.customer else (data or {}),
     )
 
 

@@ -135,7 +135,7 @@ def _check(data: IntakeData, pack: Pack) -> list[FieldError]:
             bad(name, f"{name} is longer than {limit} characters")
     if not (data.description or "").strip():
         bad("description", "description is required")
-    if not (data.customer.phone or data.customer.email or data.customer.address):
+    if not _reachable(data):
         bad("customer.phone", "a way to reach the customer is required: phone, email or address")
     for key, value in asdict(data.customer).items():
         if len(value or "") > MAX_SHORT_TEXT:
@@ -147,6 +147,17 @@ def _check(data: IntakeData, pack: Pack) -> list[FieldError]:
         bad(cls_field, f"unknown responsibility class '{cls}'", ErrorCode.UNKNOWN)
     errors.extend(_script_errors(data, pack))
     return errors
+
+
+def anonymous_report(data: IntakeData) -> bool:
+    """An anonymous report (举报): the one kind of contact that may come without contact
+    details (SPEC §4); the portal gives the reporter a private follow-up code instead."""
+    return data.request_type == "report" and data.facts.get("anonymous") is True
+
+
+def _reachable(data: IntakeData) -> bool:
+    customer = data.customer
+    return bool(customer.phone or customer.email or customer.address) or anonymous_report(data)
 
 
 def _responsibility_class(data: IntakeData) -> tuple[str, str]:
@@ -310,7 +321,7 @@ def _validity(data: IntakeData, pack: Pack, received_at: datetime) -> ValidityDe
         category_lineage=lineage,
         received_at=timezone.localtime(received_at),
         occurred_at=timezone.localtime(data.occurred_at) if data.occurred_at else None,
-        has_contact=bool(data.customer.phone or data.customer.email or data.customer.address),
+        has_contact=_reachable(data),
         facts=data.facts,
         responsibility_class=_responsibility_class(data)[0],
     )
