@@ -8,7 +8,8 @@ Clocks stand still while the case waits for the customer (``Case.paused_at``; pa
 ``sla.pause_on_customer``): internal targets counted from receipt or issue move later by the
 time paused (``paused_total``), statutory limits do not, and ``next_due_at`` is empty during
 the pause. An approved extension (``Case.extension_until``) replaces an earlier resolve
-deadline.
+deadline, and a transferring regulator's deadline (``Case.statutory_reply_until``) replaces
+the pack's statutory limit.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def refresh_due(case: Case, pack: Pack, now: datetime) -> None:
         else None
     )
     statutory = pack.sla.statutory
-    case.due_statutory_reply = (
+    case.due_statutory_reply = case.statutory_reply_until or (
         _add(received, statutory.reply)
         if statutory and case.request_type in statutory.applies_to
         else None

@@ -162,6 +162,9 @@ class Case(models.Model):
     due_reply = models.DateTimeField(null=True, blank=True)
     due_follow_up = models.DateTimeField(null=True, blank=True)
     due_statutory_reply = models.DateTimeField(null=True, blank=True)
+    # The deadline a regulator or headquarters gave with a transferred case; it replaces the
+    # pack's statutory reply limit (tousu.cases.clocks.refresh_due).
+    statutory_reply_until = models.DateTimeField(null=True, blank=True)
     next_due_at = models.DateTimeField(null=True, blank=True)
 
     search_text = models.TextField(blank=True)  # jieba-segmented words for full-text search

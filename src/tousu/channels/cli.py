@@ -155,6 +155,79 @@ def _poll_imap(run: MailRun, args: argparse.Namespace) -> None:
         time.sleep(args.every)
 
 
+# --- import ---------------------------------------------------------------------------------
+
+PROGRESS_FROM = 50  # rows: shorter files need no progress bar
+
+
+class Progress:
+    """A one-line bar on standard error: ``导入 120/500 [#####...............] 24%``."""
+
+    def __init__(self, total: int, stream: Any = None, width: int = 30) -> None:
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.shown = -1
+        self.active = total >= PROGRESS_FROM
+
+    def __call__(self, done: int) -> None:
+        percent = done * 100 // self.total if self.total else 100
+        if not self.active or percent == self.shown:
+            return
+        self.shown = percent
+        filled = self.width * done // self.total
+        bar = "#" * filled + "." * (self.width - filled)
+        label = _t("导入")
+        end = "\n" if done == self.total else ""
+        self.stream.write(f"\r{label} {done}/{self.total} [{bar}] {percent}%{end}")
+        self.stream.flush()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    _django()
+    from tousu.channels.transfer_file import FileProblem, read_transfer_file
+    from tousu.channels.transfers import Defaults, import_transfers
+
+    path = Path(args.file)
+    try:
+        rows = read_transfer_file(path)
+        pack = choose_pack(args.pack) if args.pack else _only_pack()
+    except (FileProblem, ValueError, OSError) as exc:
+        return _fail("import", f"{path}: {exc}")
+    defaults = Defaults(pack=pack, channel=args.channel, request_type=args.request_type)
+    report = import_transfers(
+        rows, defaults=defaults, skip_bad=args.skip_bad, progress=Progress(len(rows))
+    )
+    for problem in report.problems:
+        print(f"{path}:{problem.row}: {problem.column}: {problem.problem}", file=sys.stderr)
+    for row, number in report.already:
+        print(f"{path}:{row}: " + _t("已导入过，案件 %(n)s") % {"n": number})
+    for row, number in report.imported:
+        print(f"{path}:{row}: " + _t("新案件 %(n)s") % {"n": number})
+    print(_import_summary(len(rows), report))
+    if report.rolled_back:
+        print(_t("文件有错误，没有导入任何案件；改正后重新导入，或加 --skip-bad 只导入正确的行"))
+        return EXIT_USAGE
+    return EXIT_PARTIAL if report.problems else 0
+
+
+def _only_pack() -> str:
+    """The only active pack, else "" (each row then names its pack)."""
+    try:
+        return choose_pack("")
+    except ValueError:
+        return ""
+
+
+def _import_summary(total: int, report: Any) -> str:
+    return _t("共 %(total)d 行：新案件 %(new)d，已导入过 %(old)d，有错误的行 %(bad)d") % {
+        "total": total,
+        "new": len(report.imported),
+        "old": len(report.already),
+        "bad": report.bad_rows,
+    }
+
+
 # --- registration ---------------------------------------------------------------------------
 
 
@@ -171,3 +244,19 @@ def register(subparsers: Any) -> None:
     mail.add_argument("--all", action="store_true", help="IMAP: read messages already seen too")
     mail.add_argument("--every", type=float, default=0, help="IMAP: poll again every N seconds")
     mail.set_defaults(handler=cmd_ingest_mail)
+
+    text = "import cases transferred by a regulator or headquarters from an xlsx or csv file"
+    imp: argparse.ArgumentParser = subparsers.add_parser("import", help=text, description=text)
+    imp.add_argument("file", help="FILE.xlsx or FILE.csv (columns: docs/channels.md)")
+    imp.add_argument("--pack", default="", help="pack of rows whose 'pack' column is empty")
+    imp.add_argument(
+        "--channel",
+        choices=("regulator", "headquarters"),
+        default="regulator",
+        help="channel of rows whose 'channel' column is empty (regulator)",
+    )
+    imp.add_argument("--request-type", default="complaint", help="for rows without one")
+    imp.add_argument(
+        "--skip-bad", action="store_true", help="import the good rows even if others are bad"
+    )
+    imp.set_defaults(handler=cmd_import)

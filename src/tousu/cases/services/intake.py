@@ -82,6 +82,9 @@ class IntakeData:
     walk_in_confirmed: bool = False
     repeat_of: str = ""
     dissatisfaction_reason: str = ""
+    # The sender's deadline on a case transferred by a regulator or headquarters: it becomes
+    # the statutory reply deadline instead of the pack's limit (tousu.channels.transfers).
+    statutory_reply_until: datetime | None = None
     script: dict[str, Any] | None = None
     # The agent's view of whose cause it is (class1..class3); also read from
     # facts["responsibility_class"]. It suggests the validity (docs/rules.md).
@@ -142,6 +145,11 @@ def _check(data: IntakeData, pack: Pack) -> list[FieldError]:
             bad(f"customer.{key}", f"customer.{key} is longer than {MAX_SHORT_TEXT} characters")
     if data.occurred_at and data.received_at and data.occurred_at > data.received_at:
         bad("occurred_at", "occurred_at is after received_at")
+    if data.statutory_reply_until and timezone.is_naive(data.statutory_reply_until):
+        bad("statutory_reply_until", "statutory_reply_until needs a time zone")
+    elif data.statutory_reply_until and data.received_at:
+        if data.statutory_reply_until <= data.received_at:
+            bad("statutory_reply_until", "statutory_reply_until is not after received_at")
     cls, cls_field = _responsibility_class(data)
     if cls and cls not in {c.code for c in pack.responsibility_classes}:
         bad(cls_field, f"unknown responsibility class '{cls}'", ErrorCode.UNKNOWN)
@@ -402,6 +410,7 @@ def _build(
         references=data.references,
         walk_in_confirmed=data.walk_in_confirmed,
         repeat_of=previous,
+        statutory_reply_until=data.statutory_reply_until,
         created_at=now,
         updated_at=now,
         escalation_level=pack.escalation_levels[0].code if pack.escalation_levels else "",
@@ -424,6 +433,8 @@ def _registered_data(
         "request_type": case.request_type,
         "pack_version": active.version.version,
     }
+    if case.statutory_reply_until:
+        out["statutory_reply_until"] = case.statutory_reply_until.isoformat()
     if previous:
         out["repeat_of"] = previous.number
         out["dissatisfaction_reason"] = data.dissatisfaction_reason.strip()
