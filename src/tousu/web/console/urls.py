@@ -14,6 +14,7 @@ from tousu.web.console.views import (
     intake,
     manage,
     queues,
+    reports,
     work_order,
 )
 
@@ -35,6 +36,8 @@ urlpatterns = [
     path("cases/<str:number>/personal-data/", case.reveal_personal_data, name="case_reveal"),
     path("work-orders/<int:pk>/", work_order.work_order_page, name="work_order"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/download/", reports.download, name="reports_download"),
     path("manage/", manage.index, name="manage"),
     path("manage/units/", manage.units, name="manage_units"),
     path("manage/users/", manage.users, name="manage_users"),
