@@ -161,3 +161,12 @@ def test_bad_usage_is_refused(org, capsys, tmp_path):
 def test_request_type_option(org):
     outcome = ingest("html_only.eml", request_type="suggestion")
     assert Case.objects.get(number=outcome.case_number).request_type == "suggestion"
+
+
+def test_outcome_lines_name_the_case(org, mail_folder, capsys):
+    main(["ingest-mail", str(mail_folder / "gbk_body.eml"), "--pack", "property"])
+    main(["ingest-mail", str(mail_folder / "gbk_body.eml"), "--pack", "property"])
+    out = capsys.readouterr().out
+    number = Case.objects.get().number
+    assert f"gbk_body.eml: 新案件 {number}\n" in out
+    assert f"gbk_body.eml: 已处理过（案件 {number}）\n" in out

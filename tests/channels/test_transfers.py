@@ -190,3 +190,14 @@ def test_every_column_has_a_chinese_heading():
 
 def test_time_zone_of_naive_cells_is_shanghai():
     assert at("2026-12-20 17:00").tzinfo == SHANGHAI
+
+
+def test_english_catalogue(org, tmp_path, capsys):
+    from django.utils import translation
+
+    path = write_xlsx(tmp_path / "transfer.xlsx", HEAD, good_rows()[:1])
+    with translation.override("en"):
+        assert main(["import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{path}:2: new case {Case.objects.get().number}" in out
+    assert "1 rows: 1 new cases, 0 imported before, 0 rows with errors" in out

@@ -90,7 +90,7 @@ class MailRun:
             print(f"{label}: {_t('无法受理')}: {exc}")
             return False
         self.counts[outcome.kind] += 1
-        print(f"{label}: {_outcome_text(outcome.kind)} {outcome.case_number}")
+        print(f"{label}: {_outcome_text(outcome.kind, outcome.case_number)}")
         for name in outcome.stored:
             print(f"  {_t('附件已保存')}: {name}")
         for refused in outcome.refused:
@@ -114,13 +114,14 @@ def _t(text: str) -> str:
     return gettext(text)
 
 
-def _outcome_text(kind: str) -> str:
-    return {
-        "created": _t("新案件"),
-        "urged": _t("已催办案件"),
-        "repeat": _t("结案后再次来信，新案件关联原案"),
-        "duplicate": _t("已处理过，案件"),
+def _outcome_text(kind: str, number: str) -> str:
+    text = {
+        "created": _t("新案件 %(n)s"),
+        "urged": _t("已催办案件 %(n)s"),
+        "repeat": _t("原案已办结，新案件 %(n)s 关联原案"),
+        "duplicate": _t("已处理过（案件 %(n)s）"),
     }[kind]
+    return text % {"n": number}
 
 
 def cmd_ingest_mail(args: argparse.Namespace) -> int:
