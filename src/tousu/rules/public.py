@@ -102,7 +102,11 @@ def code_hash(code: str) -> str:
 
 
 def code_matches(given: str, stored_hash: str) -> bool:
-    return bool(stored_hash) and hmac.compare_digest(code_hash(given), stored_hash)
+    return hash_matches(code_hash(given), stored_hash)
+
+
+def hash_matches(given_hash: str, stored_hash: str) -> bool:
+    return bool(stored_hash) and hmac.compare_digest(given_hash, stored_hash)
 
 
 def format_code(code: str) -> str:
@@ -118,6 +122,7 @@ __all__ = [
     "code_hash",
     "code_matches",
     "format_code",
+    "hash_matches",
     "new_code",
     "normalize_code",
     "normalize_phone",

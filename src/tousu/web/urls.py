@@ -4,4 +4,5 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(url="/console/", permanent=False), name="home"),
     path("console/", include("tousu.web.console.urls")),
+    path("portal/", include("tousu.web.portal.urls")),
 ]

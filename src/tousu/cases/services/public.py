@@ -141,17 +141,19 @@ def submit(*, submission: Submission, now: datetime | None = None) -> Submitted:
     return Submitted(case, code)
 
 
-def find_case(number: str, *, phone: str = "", code: str = "") -> Case:
+def find_case(number: str, *, phone: str = "", code: str = "", code_hash: str = "") -> Case:
     """The case, if ``phone`` (used at intake) or ``code`` matches; else NotFound, the same
-    answer as for a number that does not exist."""
-    if not (phone or "").strip() and not (code or "").strip():
+    answer as for a number that does not exist. ``code_hash`` is the code's SHA-256 (the
+    portal keeps only that in its session)."""
+    if not (phone or "").strip() and not (code or "").strip() and not code_hash:
         raise ValidationFailed.one("phone", "give the phone number used at intake, or the code")
     case = Case.objects.select_related("customer").filter(number=(number or "").strip()).first()
     if case is None:
         raise NotFound(NOT_FOUND_MESSAGE)
     by_phone = bool(phone) and rules.phone_matches(phone, case.customer.phone)
     by_code = bool(code) and rules.code_matches(code, case.follow_up_code_hash)
-    if not (by_phone or by_code):
+    by_hash = bool(code_hash) and rules.hash_matches(code_hash, case.follow_up_code_hash)
+    if not (by_phone or by_code or by_hash):
         raise NotFound(NOT_FOUND_MESSAGE)
     return case
 
@@ -184,13 +186,14 @@ def confirm(
     number: str,
     phone: str = "",
     code: str = "",
+    code_hash: str = "",
     accept: bool,
     reason: str = "",
     now: datetime | None = None,
 ) -> Case:
     """The customer accepts the proposed solution, or rejects it with a reason."""
     now = resolve_now(now)
-    case = find_case(number, phone=phone, code=code)
+    case = find_case(number, phone=phone, code=code, code_hash=code_hash)
     try:
         if accept:
             return customer_accept(actor=CUSTOMER, number=case.number, note=reason, now=now)
@@ -204,13 +207,14 @@ def rate(
     number: str,
     phone: str = "",
     code: str = "",
+    code_hash: str = "",
     satisfaction: str,
     comment: str = "",
     now: datetime | None = None,
 ) -> Case:
     """The customer's satisfaction after the reply: the follow-up (回访) answered online."""
     now = resolve_now(now)
-    case = find_case(number, phone=phone, code=code)
+    case = find_case(number, phone=phone, code=code, code_hash=code_hash)
     try:
         return follow_up_case(
             actor=CUSTOMER, number=case.number, satisfaction=satisfaction, comment=comment, now=now
@@ -220,11 +224,17 @@ def rate(
 
 
 def appeal(
-    *, number: str, phone: str = "", code: str = "", reason: str, now: datetime | None = None
+    *,
+    number: str,
+    phone: str = "",
+    code: str = "",
+    code_hash: str = "",
+    reason: str,
+    now: datetime | None = None,
 ) -> Case:
     """复核: within the pack's appeal window after the reply, with a reason."""
     now = resolve_now(now)
-    case = find_case(number, phone=phone, code=code)
+    case = find_case(number, phone=phone, code=code, code_hash=code_hash)
     try:
         return appeal_case(actor=CUSTOMER, number=case.number, reason=reason, now=now)
     except IllegalAction as exc:

@@ -1,0 +1,1 @@
+"""The customer portal at /portal/: submit, track, confirm, rate, appeal (no login)."""
