@@ -34,6 +34,7 @@ SWEEP_EVERY_SECONDS = 60.0
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "sweep": {"task": "tousu.jobs.sweep", "schedule": SWEEP_EVERY_SECONDS},
     "retry-notifications": {"task": "tousu.jobs.retry_notifications", "schedule": 60.0},
+    "warnings": {"task": "tousu.jobs.raise_warnings", "schedule": 3600.0},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 
@@ -59,6 +60,17 @@ def sweep(now_iso: str | None = None) -> dict[str, int]:
 
     now = datetime.fromisoformat(now_iso) if now_iso else None
     return run_sweep(now).counts
+
+
+@app.task(name="tousu.jobs.raise_warnings", ignore_result=True)
+def raise_warnings(now_iso: str | None = None) -> int:
+    """Early warnings (tousu.reports.alerts): store new alerts, tell the quality role once."""
+    from django.utils import timezone
+
+    from tousu.reports.alerts import raise_alerts
+
+    now = datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    return raise_alerts(now).new
 
 
 def run_schedule_once() -> None:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tousu.web",
     "tousu.clocks",
     "tousu.notify",
+    "tousu.reports",
     "tousu.channels",
 ]
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tousu.org.models import Unit
 from tousu.org.permissions import SEE_ALL
+from tousu.reports.alerts import panel as alert_panel
 from tousu.web.console.access import staff_view
 from tousu.web.console.dashboard import dashboard as build
 
@@ -24,4 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     board = build(user, timezone.now(), unit)  # type: ignore[arg-type]
     context = {"board": board, "charts": board.chart_data(), "units": units, "unit": unit,
                "sees_all": sees_all}
+    # early warnings (tousu.reports.alerts) are counted over every unit: shown to those who
+    # see every unit
+    context["alerts"] = alert_panel(timezone.now()) if sees_all else None
     return render(request, "console/dashboard.html", context)
