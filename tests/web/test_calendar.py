@@ -122,3 +122,11 @@ def test_only_admins_and_only_with_csrf(client_as, org):
     response = strict.post(URL, {"day-date": "2031-01-01", "day-kind": "off"})
     assert response.status_code == 403
     assert not CalendarDay.objects.exists()
+
+
+def test_calendar_page_in_english(admin):
+    admin.post("/console/language/", {"language": "en", "next": URL})
+    response = admin.post(URL, {"day-date": "2031-02-30", "day-kind": "off"})
+    text = page_text(response)
+    assert "Where each year's days come from" in text
+    assert "Enter the date as year-month-day" in text
