@@ -99,6 +99,7 @@ def _print_demo(summary: Any, url: str, seconds: float) -> None:
     for user in summary.users:
         print(f"  {user.username:<{width}}  {user.role:<10}  {user.password:<20}  {user.unit}")
     print(f"\nReady in {seconds:.1f} s.  Open {url}")
+    print(f"  Customer portal: {url}portal/")
     print(f"  API: {url}api/v1/docs  (OpenAPI: {url}api/v1/openapi.json)")
     sys.stdout.flush()
 
