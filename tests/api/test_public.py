@@ -405,3 +405,32 @@ def test_staff_internal_notes_never_reach_the_customer(client, org):
         "in_progress",
         "progress",
     ]
+
+
+def test_limits_hold_across_clients_with_the_shared_redis_cache(org, settings):
+    """With TOUSU_CACHE_URL (Redis) every web worker counts against the same limit."""
+    import uuid
+
+    import redis
+
+    prefix = f"tousu-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.TOUSU_PUBLIC_SUBMIT_PER_PHONE = "1/h"
+    from django.core.cache import caches
+
+    assert type(caches["default"]).__name__ == "RedisCache"
+    first = Client(REMOTE_ADDR="10.1.0.1").post(f"{BASE}/cases", form())
+    assert first.status_code == 201
+    second = Client(REMOTE_ADDR="10.1.0.2").post(f"{BASE}/cases", form())
+    assert second.status_code == 429
+    assert Case.objects.count() == 1
+    server = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    assert server.keys(f"{prefix}:*:tousu:rl:submit-phone:*")  # counted in Redis itself
+    for key in server.keys(f"{prefix}:*"):
+        server.delete(key)
