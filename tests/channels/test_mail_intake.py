@@ -66,6 +66,7 @@ def test_reply_with_case_number_urges_the_open_case(org):
     assert case.urge_count == 1
     urged = Event.objects.get(case=case, kind="case.urged")
     assert "车库还在滴水" in urged.reason
+    assert "原始邮件" not in urged.reason  # the quoted acknowledgement is not the customer's
     assert InboundMail.objects.get(message_id="<reply-0007@mail.example.cn>").outcome == "urged"
 
 

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from tousu.channels.html_text import html_to_text
-from tousu.channels.mail import MailError, decode_bytes, decode_header_text, parse_mail
+from tousu.channels.mail import (
+    MailError,
+    decode_bytes,
+    decode_header_text,
+    parse_mail,
+    without_quoted,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -79,6 +85,25 @@ def test_case_number_in_reply_subject():
     mail = parsed("reply_case_number.eml")
     assert mail.case_number == "202612000001"
     assert mail.subject == "回复：您的投诉已受理（编号 202612000001）"
+    assert mail.text == "已经过去三天了，车库还在滴水，今天又淋湿了一辆车，请加快处理。"
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("好的\n\n在 2026年12月5日 10:15，客服中心 <k@x.cn> 写道：\n> 您好\n> 已受理", "好的"),
+        ("谢谢\n\n发件人: 客服 <k@x.cn>\n发送时间: 2026年12月5日 10:00\n正文", "谢谢"),
+        ("收到\n-----Original Message-----\nFrom: kefu", "收到"),
+        ("第一行\n> 引用\n第二行", "第一行\n第二行"),
+        ("在小区门口摔倒，写道：路面结冰", "在小区门口摔倒，写道：路面结冰"),  # not a quote line
+        ("---------- Forwarded message ----------\n原投诉内容", "---------- Forwarded message "
+         "----------\n原投诉内容"),  # a forwarded complaint is the complaint
+    ],
+    ids=["apple_zh_case", "outlook_zh_case", "outlook_en_case", "gt_lines_case",
+         "ordinary_text_case", "forwarded_case"],
+)  # fmt: skip
+def test_quoted_history_is_left_out(text, kept):
+    assert without_quoted(text) == kept
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,25 @@ UNSURE = {"", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "unknown-8
 CASE_NUMBER = re.compile(r"(?<!\d)(20\d{2}(?:0[1-9]|1[0-2])\d{6})(?!\d)")
 
 
+# Where a reply's quoted history begins: Outlook / QQ / NetEase separators, and the
+# "On … wrote:" / "在 … 写道：" line of Gmail, Apple Mail and Thunderbird.
+QUOTE_START = re.compile(
+    r"^\s*(?:-{2,}\s*(?:原始邮件|Original Message)\s*-{2,}"
+    r"|(?:On|在)\s.{4,200}(?:wrote|写道)\s*[:：]"
+    r"|发件人\s*[:：].*\n\s*(?:发送时间|时间|Sent|日期)\s*[:：])",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def without_quoted(text: str) -> str:
+    """The customer's own words: the quoted earlier message and ``>`` lines removed."""
+    match = QUOTE_START.search(text)
+    if match and match.start() > 0:
+        text = text[: match.start()]
+    kept = [line for line in text.split("\n") if not line.lstrip().startswith(">")]
+    return "\n".join(kept).strip()
+
+
 class MailError(ValueError):
     """A message that cannot become a case; ``field`` names the part at fault."""
 
@@ -65,7 +84,7 @@ class ParsedMail:
     sender_name: str
     sender_address: str
     sent_at: datetime | None  # the Date header when readable and carrying an offset
-    text: str  # the plain-text body (HTML-only mail reduced to text)
+    text: str  # the plain-text body (HTML-only mail reduced to text), quoted history removed
     attachments: tuple[MailAttachment, ...]
     case_number: str  # a case number found in the subject, else ""
 
@@ -163,7 +182,7 @@ def _body_and_attachments(msg: Message) -> tuple[str, tuple[MailAttachment, ...]
     text = "\n\n".join(t.strip() for t in plain if t.strip())
     if not text:
         text = "\n\n".join(html_to_text(h) for h in html if h.strip())
-    return text.replace("\r\n", "\n").strip(), tuple(attachments)
+    return without_quoted(text.replace("\r\n", "\n")), tuple(attachments)
 
 
 def _looks_like_mail(msg: Message) -> bool:
