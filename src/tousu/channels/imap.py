@@ -15,6 +15,7 @@ import imaplib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 DEFAULT_PORTS = {"imap": 143, "imaps": 993}
@@ -65,7 +66,7 @@ def parse_imap_url(url: str, environ: dict[str, str] | None = None) -> ImapSourc
     )
 
 
-def _check(answer: tuple[str, list[object]], what: str) -> list[object]:
+def _check(answer: tuple[str, list[Any]], what: str) -> list[Any]:
     status, data = answer
     if status != "OK":
         raise ImapError(f"IMAP {what} refused: {data!r}")
@@ -95,10 +96,10 @@ def poll(
             raise ImapError(f"{source}: login refused: {exc}") from None
         _check(conn.select(mailbox_name(source.mailbox)), f"SELECT {source.mailbox}")
         found = _check(conn.uid("SEARCH", "UNSEEN" if unread_only else "ALL"), "SEARCH")
-        uids = found[0].split() if found and isinstance(found[0], bytes) else []
+        uids = found[0].decode().split() if found and isinstance(found[0], bytes) else []
         for uid in uids:
             raw = _fetch(conn, uid)
-            flags = r"(\Seen)" if handle(uid.decode(), raw) else r"(\Seen \Flagged)"
+            flags = r"(\Seen)" if handle(uid, raw) else r"(\Seen \Flagged)"
             _check(conn.uid("STORE", uid, "+FLAGS", flags), "STORE")
         return len(uids)
     finally:
@@ -127,10 +128,10 @@ def mailbox_name(mailbox: str) -> str:
     return '"' + "".join(out).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _fetch(conn: imaplib.IMAP4, uid: bytes) -> bytes:
+def _fetch(conn: imaplib.IMAP4, uid: str) -> bytes:
     """The whole message, without setting \\Seen (BODY.PEEK): flags are set after handling."""
-    data = _check(conn.uid("FETCH", uid, "(BODY.PEEK[])"), f"FETCH {uid!r}")
+    data = _check(conn.uid("FETCH", uid, "(BODY.PEEK[])"), f"FETCH {uid}")
     for item in data:
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], bytes):
             return item[1]
-    raise ImapError(f"IMAP FETCH {uid!r} returned no message")
+    raise ImapError(f"IMAP FETCH {uid} returned no message")

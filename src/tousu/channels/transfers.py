@@ -130,7 +130,9 @@ def _text(row: Row, column: str) -> str:
     return value if isinstance(value, str) else value.isoformat()
 
 
-def _moment(row: Row, column: str, problems: list[RowProblem], end_of_day: bool = False):
+def _moment(
+    row: Row, column: str, problems: list[RowProblem], end_of_day: bool = False
+) -> datetime | None:
     value = row.values.get(column)
     if value is None:
         return None
