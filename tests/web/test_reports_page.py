@@ -18,6 +18,15 @@ URL = "/console/reports/"
 DOWNLOAD = "/console/reports/download/"
 
 
+@pytest.fixture(autouse=True)
+def no_stats_cache(settings):
+    """Each test computes its figures (the result cache is tested in tests/reports)."""
+    from django.core.cache import cache
+
+    settings.TOUSU_STATS_CACHE_SECONDS = 0
+    cache.clear()
+
+
 def charts(response) -> dict:
     match = re.search(
         r'<script id="report-charts" type="application/json">(.*?)</script>',

@@ -122,7 +122,7 @@ def _scope(request: HttpRequest, filters: PeriodIn, schema: type[Schema]) -> tup
 def get_stats(request: HttpRequest, filters: Query[StatsIn]) -> dict[str, Any]:
     scope, period = _scope(request, filters, StatsIn)
     chosen = pick_indicators(filters.indicators)
-    return statistics(scope, period, filters.by, chosen)
+    return statistics(scope, period, filters.by, chosen, cached=True)
 
 
 @router.get(
@@ -162,7 +162,7 @@ def get_regulator(request: HttpRequest, filters: Query[PeriodIn]) -> dict[str, A
 )
 def export(request: HttpRequest, filters: Query[ExportIn]) -> HttpResponse:
     scope, period = _scope(request, filters, ExportIn)
-    found = render(scope, period, filters.format, filters.kind)
+    found = render(scope, period, filters.format, filters.kind, cached=True)
     response = HttpResponse(found.content, content_type=found.content_type)
     response["Content-Disposition"] = f'attachment; filename="{found.name}"'
     return response

@@ -40,9 +40,12 @@ def _xlsx(writer: Any, data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def render(scope: Scope, period: Period, fmt: str, kind: str = "analysis") -> File:
+def render(
+    scope: Scope, period: Period, fmt: str, kind: str = "analysis", cached: bool = False
+) -> File:
     """The file of ``kind`` in ``fmt``; an unknown kind or a format the kind is not written
-    in is refused naming the field (``kind`` or ``format``)."""
+    in is refused naming the field (``kind`` or ``format``). ``cached``: the statistics may
+    come from the short result cache (``stats.statistics``)."""
     if kind not in KINDS:
         raise ValidationFailed.one(
             "kind", f"unknown kind '{kind}'; one of {', '.join(KINDS)}", ErrorCode.UNKNOWN
@@ -57,7 +60,7 @@ def render(scope: Scope, period: Period, fmt: str, kind: str = "analysis") -> Fi
     elif kind == "brief":
         data = brief.build_brief(scope, period)
     else:
-        data = report.build(scope, period)
+        data = report.build(scope, period, cached=cached)
     if fmt == "json":
         content = json.dumps(data, ensure_ascii=False).encode()
     elif fmt == "pdf":

@@ -9,9 +9,15 @@ query. Indicators are ratios of those counts; the formulas are in docs/reports.m
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
+
+from tousu.cases.models import Event, WorkOrder
 from tousu.reports.dimensions import Dimension, Namer, dimension
 from tousu.reports.figures import Figures, Key, Scope, empty_figures, figures, make_scope
 from tousu.reports.periods import Period
@@ -32,6 +38,7 @@ INDICATORS = (
     "p90_handling_hours",
     "valid_rate",
 )
+CACHE_SECONDS = 60  # default of TOUSU_STATS_CACHE_SECONDS (0: no cache)
 RATE_DIGITS = 4
 HOUR_DIGITS = 2
 
@@ -104,12 +111,56 @@ def _row(
     return row
 
 
+def data_version() -> tuple[int, int]:
+    """Changes whenever a case or work order changes: every change records an event (events
+    are append-only) and a new work order is a new row."""
+    return (
+        Event.objects.aggregate(v=Max("pk"))["v"] or 0,
+        WorkOrder.objects.aggregate(v=Max("pk"))["v"] or 0,
+    )
+
+
+def _cache_key(scope: Scope, period: Period, by: str, chosen: tuple[str, ...]) -> str:
+    parts = (scope.viewer, scope.pack, period.code, by, ",".join(chosen), *data_version())
+    return "tousu:stats:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _seconds() -> int:
+    return int(getattr(settings, "TOUSU_STATS_CACHE_SECONDS", CACHE_SECONDS))
+
+
+def in_cache(scope: Scope, period: Period, by: str, chosen: tuple[str, ...] = INDICATORS) -> bool:
+    return bool(_seconds()) and cache.get(_cache_key(scope, period, by, chosen)) is not None
+
+
 def statistics(
-    scope: Scope, period: Period, by: str, chosen: tuple[str, ...] = INDICATORS
+    scope: Scope,
+    period: Period,
+    by: str,
+    chosen: tuple[str, ...] = INDICATORS,
+    cached: bool = False,
 ) -> dict[str, Any]:
     """The ``GET /stats`` payload: rows of one dimension and the totals, with the previous
-    period's values beside each."""
+    period's values beside each.
+
+    ``cached``: reuse a payload computed within ``TOUSU_STATS_CACHE_SECONDS`` for the same
+    viewer, pack, period, dimension and indicators, if no case or work order changed since
+    (``data_version``); its ``as_of`` says when it was computed."""
     dim = dimension(by)
+    seconds = _seconds()
+    if not (cached and seconds):
+        return _statistics(scope, period, dim, chosen)
+    key = _cache_key(scope, period, dim.code, chosen)
+    found = cache.get(key)
+    if found is None:
+        found = _statistics(scope, period, dim, chosen)
+        cache.set(key, found, seconds)
+    return found
+
+
+def _statistics(
+    scope: Scope, period: Period, dim: Dimension, chosen: tuple[str, ...]
+) -> dict[str, Any]:
     previous = period.previous()
     now_groups, before_groups = figures(scope, period, dim)
     namer = Namer(scope.packs, scope.pack)
@@ -153,6 +204,8 @@ __all__ = [
     "figures",
     "indicators",
     "make_scope",
+    "data_version",
+    "in_cache",
     "pick_indicators",
     "statistics",
 ]

@@ -247,7 +247,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     if choice.period is not None and not choice.errors:
         scope = make_scope(now, request.user, choice.pack)  # type: ignore[arg-type]
         dims = (choice.by,) if choice.by else REPORT_DIMENSIONS
-        data = report.tables(scope, choice.period, dims)
+        data = report.tables(scope, choice.period, dims, cached=True)
         tables = [_table(d) for d in data["dimensions"]]
         context.update(
             {
@@ -281,7 +281,7 @@ def download(request: HttpRequest) -> HttpResponse:
         context.update({"quarters": _quarters(now), "dimensions": [], "row_indicators": []})
         return render(request, "console/reports/page.html", context, status=400)
     scope = make_scope(now, request.user, choice.pack)  # type: ignore[arg-type]
-    found = render_file(scope, choice.period, fmt_code, kind)
+    found = render_file(scope, choice.period, fmt_code, kind, cached=True)
     response = HttpResponse(found.content, content_type=found.content_type)
     response["Content-Disposition"] = f'attachment; filename="{found.name}"'
     return response
