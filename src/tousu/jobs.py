@@ -46,6 +46,21 @@ def deliver_notification(notification_id: int) -> str:
     return deliver(notification_id)
 
 
+@app.task(
+    name="tousu.jobs.notify_event",
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def notify_event(event_id: int) -> int:
+    """Write the notifications a committed event calls for, and queue their delivery."""
+    from tousu.notify.service import notify_stored_event
+
+    return notify_stored_event(event_id)
+
+
 @app.task(name="tousu.jobs.retry_notifications", ignore_result=True)
 def retry_notifications() -> int:
     from tousu.notify.delivery import retry_due

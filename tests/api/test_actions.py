@@ -218,6 +218,7 @@ def test_illegal_action_is_409_listing_the_allowed_actions(api_as, make_case):
         "withdraw",
         "mark-invalid",
         "merge",
+        "pause",
     ]
     assert error["fields"] == []
     # the allowed list is the requester's: a handler may do nothing on a registered case
@@ -241,6 +242,8 @@ def test_illegal_action_refusal_names_the_guard(api_as, org, make_case):
         "customer-accept",
         "customer-reject",
         "escalate",
+        "pause",
+        "request-extension",
     ]
 
 

@@ -80,6 +80,7 @@ def test_intake_returns_201_with_the_case(api_as, packs):
         "withdraw",
         "mark-invalid",
         "merge",
+        "pause",
     ]
     stored = Case.objects.get(number=case["number"])
     assert stored.customer.phone == "13800138000"

@@ -80,6 +80,8 @@ def test_allowed_actions_are_the_requesters(api_as, eng_case):
         "acknowledge",
         "return",
         "escalate",
+        "pause",
+        "request-extension",
     ]
     assert api_as("dispatcher").get(f"/cases/{eng_case.number}").json()["allowed_actions"] == [
         "triage",
@@ -89,4 +91,6 @@ def test_allowed_actions_are_the_requesters(api_as, eng_case):
         "withdraw",
         "mark-invalid",
         "merge",
+        "pause",
+        "request-extension",
     ]

@@ -85,18 +85,22 @@ def request(org, case, who="handler_eng", until="2026-11-06 18:00"):
     )
 
 
-def test_minor_extension_is_approved_by_the_property_manager_only(org):
+def test_minor_extension_is_approved_by_the_property_manager_only(
+    org, django_capture_on_commit_callbacks
+):
     case = acknowledged(org)
-    request(org, case)
+    with django_capture_on_commit_callbacks(execute=True):
+        request(org, case)
     for who in ("handler_eng", "supervisor", "dispatcher", "admin"):
         with pytest.raises(Forbidden, match="物业部经理"):
             ca.approve_extension(
                 actor=org.actor(who), number=case.number, now=at("2026-11-03 11:00")
             )
     assert fresh(case).extension_until is None
-    ca.approve_extension(
-        actor=org.actor("manager"), number=case.number, note="同意", now=at("2026-11-03 11:00")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ca.approve_extension(
+            actor=org.actor("manager"), number=case.number, note="同意", now=at("2026-11-03 11:00")
+        )
     approved = fresh(case)
     assert approved.extension_until == at("2026-11-06 18:00")
     assert approved.due_resolve == at("2026-11-06 18:00")

@@ -87,21 +87,25 @@ def test_failed_delivery_is_recorded_and_retried_without_undoing_the_action(
     assert delivery.deliver(mail.pk) == "skipped"  # safe to run twice
 
 
-def test_delivery_gives_up_after_the_last_attempt(org, settings, smtp_server):
+def test_delivery_gives_up_after_the_last_attempt(
+    org, settings, smtp_server, django_capture_on_commit_callbacks
+):
     give_email(org, "handler_eng")
     case = acknowledged(org)
     settings.EMAIL_PORT = free_port()
     settings.TOUSU_NOTIFY_MAX_ATTEMPTS = 2
-    ca.pause_clock(
-        actor=ca.Actor(org.users["agent"]),
-        number=case.number,
-        reason="等待业主",
-        now=at("2026-11-02 10:00"),
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # first attempt: after the commit
+        paused = ca.pause_clock(
+            actor=ca.Actor(org.users["agent"]),
+            number=case.number,
+            reason="等待业主",
+            now=at("2026-11-02 10:00"),
+        )
+    assert paused.paused_at == at("2026-11-02 10:00")  # the failed e-mail undid nothing
     mail = Notification.objects.get(channel="email")
-    now = at("2026-11-24 10:00")
-    assert delivery.deliver(mail.pk, now) == "retry"
-    assert delivery.deliver(mail.pk, now + timedelta(hours=1)) == "failed"
+    assert (mail.status, mail.attempts) == ("queued", 1) and mail.last_error
+    assert delivery.deliver(mail.pk, mail.next_attempt_at - timedelta(seconds=1)) == "skipped"
+    assert delivery.deliver(mail.pk, mail.next_attempt_at) == "failed"
     mail.refresh_from_db()
     assert (mail.status, mail.attempts, mail.next_attempt_at) == ("failed", 2, None)
 

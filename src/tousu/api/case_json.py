@@ -177,7 +177,42 @@ def case_full(case: Case, user: User, now: datetime) -> dict[str, Any]:
         "replied_at": local(case.replied_at),
         "closed_at": local(case.closed_at),
         "allowed_actions": allowed_for(case, user, now),
+        **_clock(case),
         "work_orders": [work_order_json(o) for o in case.work_orders.all()],
         "proposals": [_proposal(p) for p in case.proposals.all()],
         "events": [_event(e) for e in case.events.all()],
     }
+
+
+def _clock(case: Case) -> dict[str, Any]:
+    """Pauses and extensions, read from the case's history (its events, already loaded)."""
+    pauses: list[dict[str, Any]] = []
+    extensions: list[dict[str, Any]] = []
+    for event in case.events.all():
+        who = event.actor.username if event.actor_id else None
+        if event.kind == "case.clock_paused":
+            pauses.append({"started_at": local(event.at), "ended_at": None,
+                           "reason": event.reason, "by": who, "resumed_by": None})  # fmt: skip
+        elif event.kind == "case.clock_resumed" and pauses and pauses[-1]["ended_at"] is None:
+            pauses[-1].update(ended_at=local(event.at), resumed_by=who)
+        elif event.kind == "case.extension_requested":
+            extensions.append({
+                "requested_at": local(event.at), "requested_by": who,
+                "until": local(datetime.fromisoformat(event.data["until"])),
+                "reason": event.reason, "approver": event.data.get("approver", ""),
+                "status": "pending", "decided_at": None, "decided_by": None,
+                "decision_note": "",
+            })  # fmt: skip
+        elif event.kind in DECIDED and extensions and extensions[-1]["status"] == "pending":
+            extensions[-1].update(status=DECIDED[event.kind], decided_at=local(event.at),
+                                  decided_by=who, decision_note=event.reason)  # fmt: skip
+    return {
+        "clock_paused": case.paused_at is not None,
+        "paused_total_seconds": int(case.paused_total.total_seconds()),
+        "extension_until": local(case.extension_until),
+        "pauses": pauses,
+        "extensions": extensions,
+    }
+
+
+DECIDED = {"case.extension_approved": "approved", "case.extension_rejected": "rejected"}

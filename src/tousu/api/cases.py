@@ -60,6 +60,11 @@ ACTION_INPUTS: dict[Action, type[s.ActionIn]] = {
     Action.WITHDRAW: s.WithdrawIn,
     Action.MARK_INVALID: s.MarkInvalidIn,
     Action.MERGE: s.MergeIn,
+    Action.PAUSE: s.PauseIn,
+    Action.RESUME: s.ResumeIn,
+    Action.REQUEST_EXTENSION: s.RequestExtensionIn,
+    Action.APPROVE_EXTENSION: s.ApproveExtensionIn,
+    Action.REJECT_EXTENSION: s.RejectExtensionIn,
 }
 
 

@@ -242,6 +242,30 @@ class ProposalOut(Out):
     created_at: datetime
 
 
+class PauseOut(Out):
+    """A time the clocks stood still while the case waited for the customer."""
+
+    started_at: datetime
+    ended_at: datetime | None = Field(description="null while the pause lasts")
+    reason: str
+    by: str | None
+    resumed_by: str | None
+
+
+class ExtensionOut(Out):
+    """A request for a later resolve deadline and its decision."""
+
+    requested_at: datetime
+    requested_by: str | None
+    until: datetime
+    reason: str
+    approver: str = Field(description="code of the pack's approver position")
+    status: Literal["pending", "approved", "rejected"]
+    decided_at: datetime | None
+    decided_by: str | None
+    decision_note: str
+
+
 class CaseRowOut(Out):
     """One case in a list: the case without history, work orders or free-form data."""
 
@@ -291,6 +315,11 @@ class CaseOut(CaseRowOut):
     replied_at: datetime | None
     closed_at: datetime | None
     allowed_actions: list[str]
+    clock_paused: bool = Field(description="the clocks stand still while waiting for the customer")
+    paused_total_seconds: int = Field(description="time paused so far, over all pauses")
+    extension_until: datetime | None = Field(description="the approved resolve deadline, if any")
+    pauses: list[PauseOut]
+    extensions: list[ExtensionOut]
     work_orders: list[WorkOrderOut]
     proposals: list[ProposalOut]
     events: list[EventOut]
@@ -433,3 +462,28 @@ class MarkInvalidIn(ActionIn):
 
 class MergeIn(ActionIn):
     into: Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class PauseIn(ActionIn):
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_NOTE)] = Field(
+        description="what the case waits for from the customer (documents, access, a reply)"
+    )
+
+
+class ResumeIn(ActionIn):
+    pass
+
+
+class RequestExtensionIn(ActionIn):
+    until: AwareDatetime = Field(
+        description="the resolve deadline asked for, with its offset (e.g. 2026-11-06T18:00+08:00)"
+    )
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_NOTE)]
+
+
+class ApproveExtensionIn(ActionIn):
+    pass
+
+
+class RejectExtensionIn(ActionIn):
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_NOTE)]

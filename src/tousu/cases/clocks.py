@@ -15,6 +15,7 @@ the pack's statutory limit.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from tousu.cases.models import Case, WorkOrder
 from tousu.packs.schema import Pack
@@ -64,8 +65,13 @@ def _clocks(case: Case, pack: Pack) -> dict[str, Duration]:
 def refresh_order_due(
     order: WorkOrder, case: Case, pack: Pack, now: datetime, progressed: bool = False
 ) -> None:
-    """Deadlines of one work order, counted from its issue time (progress from ``now``)."""
-    clocks = _clocks(case, pack)
+    """Deadlines of one work order, counted from its issue time. A live order also owes a
+    progress note: the first ``first_progress`` after issue, then one every
+    ``progress_every`` after the last (``progressed``: a note was written ``now``)."""
+    sla = pack.sla_for(
+        severity=case.severity, request_type=case.request_type, category=case.category or None
+    )
+    clocks = sla.clocks
     paused = order.paused_total
     order.due_acknowledge = _shifted(_add(order.issued_at, clocks.get("acknowledge")), paused)
     order.due_resolve = _extended(
@@ -77,21 +83,39 @@ def refresh_order_due(
         pending.append(order.due_acknowledge)
     if order.status in WorkOrder.LIVE:
         pending.append(order.due_resolve)
-        if progressed:
-            policy_every = _progress_every(case, pack)
-            pending.append(_add(now, policy_every))
+        last = now if progressed else last_progress(order, case)
+        if last is None:
+            pending.append(_shifted(_add(order.issued_at, clocks.get("first_progress")), paused))
+        else:
+            pending.append(_add(last, sla.progress_every))
     order.next_due_at = min((d for d in pending if d is not None), default=None)
     if case.paused_at is not None:
         order.next_due_at = None  # the clock stands still while waiting for the customer
 
 
-def _progress_every(case: Case, pack: Pack) -> Duration | None:
-    lineage = tuple(c.code for c in pack.lineage(case.category)) if case.category else ()
-    every = None
-    for policy in sorted(pack.sla.policies, key=lambda p: p.specificity):
-        if policy.matches(case.severity, case.request_type, lineage) and policy.progress_every:
-            every = policy.progress_every
-    return every
+def last_progress(order: WorkOrder, case: Case) -> datetime | None:
+    """When the order's unit last wrote a progress note on the case since the order was
+    issued (``case.progress`` events name their units); None for a new order."""
+    if order.pk is None:
+        return None
+    notes = case.events.filter(kind="case.progress", at__gte=order.issued_at).order_by("-at")
+    unit = order.unit.code
+    for at, data in notes.values_list("at", "data"):
+        if unit in (data or {}).get("units", ()):
+            return at
+    return None
+
+
+def clock_state(case: Case, pack: Pack) -> dict[str, Any]:
+    """The clock facts the lifecycle table needs (``CaseState``): may the clock stop, is it
+    stopped, does an extension await its approver, and whose role approves one."""
+    approver = pack.extension_approver(case.severity)
+    return {
+        "pause_allowed": pack.sla.pause_on_customer,
+        "clock_paused": case.paused_at is not None,
+        "extension_pending": case.extension_requested_until is not None,
+        "extension_approver": approver.role if approver else None,
+    }
 
 
 def refresh_due(case: Case, pack: Pack, now: datetime) -> None:

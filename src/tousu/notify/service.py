@@ -1,10 +1,12 @@
 """From events to notifications, and their delivery (SPEC §12 Notifications).
 
-``notify_event(event)`` runs inside the action's transaction: it decides who hears of the
-event (``ROUTES``), writes one ``Notification`` per recipient and channel, and asks for
-delivery once the transaction commits. Staff read every message in the console; they also get
-an e-mail when SMTP is configured and they have an address. Customers get an SMS, or an
-e-mail when they left no phone number.
+Every event a service records (``services.common.record``) passes ``notify_on_commit``: when
+its kind calls for a message, a task (``jobs.notify_event``) is queued once the action has
+committed, so the action neither waits for nor is undone by its notifications. The task runs
+``notify_event(event)``: it decides who hears of the event (``ROUTES``), writes one
+``Notification`` per recipient and channel in one bulk insert, and asks for delivery.
+Staff read every message in the console; they also get an e-mail when SMTP is configured
+and they have an address. Customers get an SMS, or an e-mail when they left no phone number.
 Delivery is ``tousu.notify.delivery``. Nothing here raises into the action that caused the
 event.
 """
@@ -72,6 +74,44 @@ def route_for(event: Event) -> Route | None:
     if event.kind == "case.near_breach" and data.get("clock") == "follow_up":
         return Route("follow_up_due", ("follow_up",))
     return ROUTES.get(event.kind)
+
+
+def notify_on_commit(event: Event) -> None:
+    """Queue ``jobs.notify_event`` for ``event`` once the transaction commits (nothing for the
+    many kinds that notify nobody). Costs the action no query."""
+    if route_for(event) is None:
+        return
+    event_id = event.pk
+    transaction.on_commit(lambda: _queue(event_id))
+
+
+def _queue(event_id: int) -> None:
+    """Hand the event to a worker; with the broker unreachable, build the rows here (their
+    delivery is then retried by ``delivery.retry_due``). Never raises."""
+    from tousu import jobs  # jobs imports this module's callers
+
+    try:
+        jobs.notify_event.delay(event_id)
+    except Exception:
+        log.warning("notification task for event %s not queued; building it here", event_id)
+        try:
+            notify_stored_event(event_id)
+        except Exception:
+            log.exception("notifications for event %s were not built", event_id)
+
+
+def notify_stored_event(event_id: int) -> int:
+    """The task's body: notify once for a committed event. Safe to repeat (an event whose
+    notifications exist is skipped). Returns the number of rows written."""
+    if Notification.objects.filter(event_id=event_id).exists():
+        return 0
+    event = Event.objects.select_related("case", "actor").filter(pk=event_id).first()
+    if event is None:
+        return 0
+    with transaction.atomic():  # raises, so that the task is retried with back-off
+        rows = build(event, load_subject(event), who.Directory())
+        queue(rows)
+    return len(rows)
 
 
 def notify_event(

@@ -49,6 +49,11 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     MARK_INVALID = "mark-invalid"
     MERGE = "merge"
+    PAUSE = "pause"
+    RESUME = "resume"
+    REQUEST_EXTENSION = "request-extension"
+    APPROVE_EXTENSION = "approve-extension"
+    REJECT_EXTENSION = "reject-extension"
 
 
 class Role(StrEnum):
@@ -81,6 +86,10 @@ class CaseState:
     follow_up_needed: bool = True  # pack rule: does this request type need a 回访
     appeal_open: bool = True  # still inside the pack's appeal window
     satisfied: bool | None = None  # follow-up input: True, False (dissatisfied) or not given
+    pause_allowed: bool = True  # pack rule: clocks stop while waiting for the customer
+    clock_paused: bool = False
+    extension_pending: bool = False  # a request for more time awaits its approver
+    extension_approver: str | None = None  # role of the position the pack names for the severity
     extras: Mapping[str, bool] = field(default_factory=dict)
 
 
@@ -140,6 +149,26 @@ NEVER_DISPATCHED = _g(
     "never_dispatched", lambda s: s.done_orders + s.live_orders == 0, "the case has work orders"
 )
 NO_LIVE = _g("no_live_order", lambda s: s.live_orders == 0, "work orders are still live")
+PAUSABLE = _g(
+    "pause_allowed",
+    lambda s: s.pause_allowed,
+    "the pack keeps the clocks running while the case waits for the customer",
+)
+RUNNING = _g("clock_running", lambda s: not s.clock_paused, "the clock is already paused")
+PAUSED = _g("clock_paused", lambda s: s.clock_paused, "the clock is not paused")
+NO_EXTENSION = _g(
+    "no_extension_pending",
+    lambda s: not s.extension_pending,
+    "an extension already awaits approval",
+)
+EXTENSION = _g(
+    "extension_pending", lambda s: s.extension_pending, "no extension awaits approval"
+)
+APPROVER = _g(
+    "extension_approver_named",
+    lambda s: s.extension_approver is not None,
+    "the pack names no approver for extending a case of this severity",
+)
 
 SAME = None  # target meaning "status unchanged"
 
@@ -194,11 +223,19 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.WITHDRAW, ACTIVE, S.WITHDRAWN),
     _t(A.MARK_INVALID, OPEN, S.INVALID),
     _t(A.MERGE, ACTIVE, SAME),
+    _t(A.PAUSE, OPEN, SAME, PAUSABLE, RUNNING),
+    _t(A.RESUME, OPEN, SAME, PAUSED),
+    _t(A.REQUEST_EXTENSION, {S.DISPATCHED, S.PROCESSING}, SAME, NO_EXTENSION, APPROVER),
+    _t(A.APPROVE_EXTENSION, OPEN, SAME, EXTENSION, APPROVER),
+    _t(A.REJECT_EXTENSION, OPEN, SAME, EXTENSION, APPROVER),
 )
 
 _STAFF_ON_CASE = {Role.ADMIN, Role.SUPERVISOR, Role.MANAGER}
 _FRONT = {Role.AGENT, Role.DISPATCHER} | _STAFF_ON_CASE
 _HANDLING = {Role.HANDLER, Role.CRISIS} | _STAFF_ON_CASE
+_CLOCK = {Role.AGENT, Role.DISPATCHER, Role.HANDLER} | _STAFF_ON_CASE  # deal with the customer
+_DECIDERS = set(Role) - {Role.AUDITOR}  # whoever holds the pack's approver position
+EXTENSION_DECISIONS = frozenset({Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION})
 
 # Who may take each action. Auditors take none: they read everything and change nothing.
 ACTION_ROLES: Mapping[Action, frozenset[Role]] = {
@@ -221,7 +258,23 @@ ACTION_ROLES: Mapping[Action, frozenset[Role]] = {
     A.WITHDRAW: frozenset(_FRONT),
     A.MARK_INVALID: frozenset(_FRONT | {Role.QUALITY}),
     A.MERGE: frozenset(_FRONT | {Role.QUALITY, Role.CRISIS}),
+    A.PAUSE: frozenset(_CLOCK),
+    A.RESUME: frozenset(_CLOCK),
+    A.REQUEST_EXTENSION: frozenset(_CLOCK),
+    # Narrowed per case to the role of the position the pack names (``role_may``).
+    A.APPROVE_EXTENSION: frozenset(_DECIDERS),
+    A.REJECT_EXTENSION: frozenset(_DECIDERS),
 }
+
+
+def role_may(state: CaseState, action: Action, role: Role) -> bool:
+    """May ``role`` take ``action`` on this case? An extension is decided only by the role of
+    the position the pack names for the case's severity."""
+    if role not in ACTION_ROLES[action]:
+        return False
+    if action in EXTENSION_DECISIONS and state.extension_approver is not None:
+        return role.value == state.extension_approver
+    return True
 
 
 def _rows(action: Action) -> list[Transition]:
@@ -240,7 +293,7 @@ def allowed_actions(state: CaseState, role: Role | None = None) -> list[Action]:
     """Actions that may be taken now (by ``role`` when given), in table order."""
     seen: list[Action] = []
     for action in Action:
-        if role is not None and role not in ACTION_ROLES[action]:
+        if role is not None and not role_may(state, action, role):
             continue
         if find_transition(state, action) is not None:
             seen.append(action)
@@ -259,7 +312,12 @@ def _refusal_reason(state: CaseState, action: Action) -> str:
 
 def decide(state: CaseState, action: Action, role: Role | None = None) -> Status:
     """The status ``action`` leads to; raise Forbidden or IllegalAction (with the allowed list)."""
-    if role is not None and role not in ACTION_ROLES[action]:
+    if role is not None and not role_may(state, action, role):
+        if role in ACTION_ROLES[action]:
+            raise Forbidden(
+                f"'{action.value}' on this case is for role '{state.extension_approver}' "
+                f"(the approver the pack names for its severity), not '{role.value}'"
+            )
         raise Forbidden(f"role '{role.value}' may not take the action '{action.value}'")
     row = find_transition(state, action)
     if row is None:

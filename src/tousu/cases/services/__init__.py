@@ -23,6 +23,13 @@ from tousu.cases.services.actions import (
     urge_case,
     withdraw_case,
 )
+from tousu.cases.services.clock_actions import (
+    approve_extension,
+    pause_clock,
+    reject_extension,
+    request_extension,
+    resume_clock,
+)
 from tousu.cases.services.common import SYSTEM, Actor, allowed_for
 from tousu.cases.services.handling import (
     acknowledge_case,
@@ -56,6 +63,11 @@ ACTIONS: dict[Action, Callable[..., Any]] = {
     Action.WITHDRAW: withdraw_case,
     Action.MARK_INVALID: mark_invalid,
     Action.MERGE: merge_case,
+    Action.PAUSE: pause_clock,
+    Action.RESUME: resume_clock,
+    Action.REQUEST_EXTENSION: request_extension,
+    Action.APPROVE_EXTENSION: approve_extension,
+    Action.REJECT_EXTENSION: reject_extension,
 }
 
 __all__ = [

@@ -10,7 +10,9 @@
   and for a unit-scope position a seat in the handling unit or above it). Events
   ``case.extension_requested``, ``case.extension_approved``, ``case.extension_rejected``.
 
-Each function is atomic, locks the case, checks ``expected_version``, and bumps the version.
+Each function is atomic, locks the case, checks ``expected_version``, asks the lifecycle
+table (``rules/lifecycle.py``: statuses, roles, guards) whether the move is legal, and bumps
+the version. Notifications follow from ``record`` once the action commits.
 """
 
 from __future__ import annotations
@@ -24,41 +26,32 @@ from tousu.cases import clocks
 from tousu.cases.models import MAX_NOTE, Case
 from tousu.cases.services.common import (
     Actor,
+    decide,
     live_orders,
     move,
     optional_text,
     record,
     required_text,
     resolve_now,
+    state_of,
 )
 from tousu.cases.services.context import begin, orders_for_actor
 from tousu.notify.recipients import Directory
-from tousu.notify.service import notify_event
 from tousu.packs.schema import Pack, Position
-from tousu.rules.errors import ErrorCode, Forbidden, IllegalAction, ValidationFailed
-from tousu.rules.lifecycle import OPEN, Role, Status
+from tousu.rules.errors import ErrorCode, Forbidden, ValidationFailed
+from tousu.rules.lifecycle import Action, Role, Status
 
-# Roles that deal with the customer or the work and so may stop or resume a clock, or ask for
-# more time; auditors, quality and crisis staff only watch.
-CLOCK_ROLES = frozenset(
-    {Role.ADMIN, Role.AGENT, Role.DISPATCHER, Role.HANDLER, Role.SUPERVISOR, Role.MANAGER}
-)
 ZERO = timedelta()
 PAUSE_FIELDS = ["paused_at", "paused_total", *clocks.DUE_FIELDS]
 
 
-def _open_case(actor: Actor, number: str, expected: int | None, action: str) -> tuple[Case, Pack]:
+def _open_case(
+    actor: Actor, number: str, expected: int | None, action: Action, now: datetime
+) -> tuple[Case, Pack]:
     case, pack = begin(actor, number, expected)
-    if actor.role is not None and actor.role not in CLOCK_ROLES:
-        raise Forbidden(f"role '{actor.role}' may not {action.replace('-', ' ')} a case")
     if actor.role == Role.HANDLER:
         orders_for_actor(case, actor, "")  # a handler acts only on their own unit's case
-    if Status(case.status) not in OPEN:
-        raise IllegalAction(
-            action=action,
-            status=case.status,
-            why=f"'{action}' needs an open case; case {case.number} is '{case.status}'",
-        )
+    decide(case, action, actor, state_of(case, pack, now=now))
     return case, pack
 
 
@@ -72,7 +65,7 @@ def _refresh(case: Case, pack: Pack, now: datetime, paused_for: timedelta = ZERO
 
 
 def _event(case: Case, kind: str, actor: Actor, now: datetime, **fields: Any) -> None:
-    notify_event(record(case, kind, actor, now, **fields))
+    record(case, kind, actor, now, **fields)
 
 
 # --- pause and resume ------------------------------------------------------------------------
@@ -90,16 +83,7 @@ def pause_clock(
     """Stop the clocks while the case waits for the customer (documents, access, a reply)."""
     now = resolve_now(now)
     reason = required_text(reason, "reason", MAX_NOTE)
-    case, pack = _open_case(actor, number, expected_version, "pause")
-    if not pack.sla.pause_on_customer:
-        raise ValidationFailed.one(
-            "reason", f"pack '{pack.code}' keeps its clocks running while waiting for customers"
-        )
-    if case.paused_at is not None:
-        raise IllegalAction(
-            action="pause", status=case.status, allowed=["resume"],
-            why=f"the clock of case {case.number} is already paused (since {case.paused_at})",
-        )  # fmt: skip
+    case, pack = _open_case(actor, number, expected_version, Action.PAUSE, now)
     case.paused_at = now
     _refresh(case, pack, now)
     move(case, Status(case.status), now, PAUSE_FIELDS)
@@ -119,17 +103,11 @@ def resume_clock(
     """Start the clocks again; internal deadlines move later by the time paused."""
     now = resolve_now(now)
     note = optional_text(note, "note", MAX_NOTE)
-    case, pack = _open_case(actor, number, expected_version, "resume")
-    if case.paused_at is None:
-        raise IllegalAction(
-            action="resume", status=case.status, allowed=["pause"],
-            why=f"the clock of case {case.number} is not paused",
-        )  # fmt: skip
-    if now < case.paused_at:
-        raise ValidationFailed.one(
-            "now", f"cannot resume before the pause began ({case.paused_at})"
-        )
-    paused_for = now - case.paused_at
+    case, pack = _open_case(actor, number, expected_version, Action.RESUME, now)
+    started = case.paused_at or now  # set: the table's guard requires a paused clock
+    if now < started:
+        raise ValidationFailed.one("now", f"cannot resume before the pause began ({started})")
+    paused_for = now - started
     case.paused_at, case.paused_total = None, case.paused_total + paused_for
     _refresh(case, pack, now, paused_for)
     move(case, Status(case.status), now, PAUSE_FIELDS)
@@ -173,12 +151,7 @@ def request_extension(
     now = resolve_now(now)
     reason = required_text(reason, "reason", MAX_NOTE)
     until = resolve_now(until)  # refuses a naive time like every other moment
-    case, pack = _open_case(actor, number, expected_version, "request-extension")
-    if case.extension_requested_until is not None:
-        raise IllegalAction(
-            action="request-extension", status=case.status, allowed=["approve-extension"],
-            why=f"an extension of case {case.number} already awaits approval",
-        )  # fmt: skip
+    case, pack = _open_case(actor, number, expected_version, Action.REQUEST_EXTENSION, now)
     current = case.due_resolve
     if until <= now or (current is not None and until <= current):
         raise ValidationFailed.one(
@@ -199,21 +172,18 @@ def request_extension(
 
 
 def _decide(
-    actor: Actor, number: str, expected: int | None, action: str
+    actor: Actor, number: str, expected: int | None, action: Action, now: datetime
 ) -> tuple[Case, Pack, Position]:
-    case, pack = _open_case(actor, number, expected, action)
-    if case.extension_requested_until is None:
-        raise IllegalAction(
-            action=action, status=case.status, allowed=["request-extension"],
-            why=f"no extension of case {case.number} awaits approval",
-        )  # fmt: skip
-    position = approver_for(case, pack)
-    _check_approver(actor, case, position)
-    return case, pack, position
+    case, pack = begin(actor, number, expected)
+    if (named := pack.extension_approver(case.severity)) is not None:
+        _check_approver(actor, case, named)  # before the table: its refusal names the position
+    decide(case, action, actor, state_of(case, pack, now=now))
+    return case, pack, approver_for(case, pack)
 
 
 def _check_approver(actor: Actor, case: Case, position: Position) -> None:
-    """The actor holds the pack's approver position: its role, and its place in the tree."""
+    """The actor holds the pack's approver position: its role (also checked by the lifecycle
+    table), and its place in the unit tree."""
     user = actor.user
     wanted = f"{position.name} (role {position.role})"
     if user is None or user.role != position.role:
@@ -243,7 +213,7 @@ def approve_extension(
     """Grant the requested deadline: the resolve targets of the case and its orders move."""
     now = resolve_now(now)
     note = optional_text(note, "note", MAX_NOTE)
-    case, pack, position = _decide(actor, number, expected_version, "approve-extension")
+    case, pack, position = _decide(actor, number, expected_version, Action.APPROVE_EXTENSION, now)
     until = case.extension_requested_until
     requested_by = _requester(case)
     case.extension_until, case.extension_requested_until = until, None
@@ -267,7 +237,7 @@ def reject_extension(
     """Refuse the requested deadline; the current targets stand."""
     now = resolve_now(now)
     reason = required_text(reason, "reason", MAX_NOTE)
-    case, _, position = _decide(actor, number, expected_version, "reject-extension")
+    case, _, position = _decide(actor, number, expected_version, Action.REJECT_EXTENSION, now)
     until, requested_by = case.extension_requested_until, _requester(case)
     case.extension_requested_until = None
     move(case, Status(case.status), now, ["extension_requested_until"])

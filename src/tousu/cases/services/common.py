@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tousu.cases import clocks
 from tousu.cases.models import Case, Event, WorkOrder
+from tousu.notify.service import notify_on_commit
 from tousu.org.models import Unit, User
 from tousu.packs.registry import pack_of_version
 from tousu.packs.schema import Pack
@@ -99,6 +100,7 @@ def state_of(
         follow_up_needed=case.request_type in pack.follow_up.required_for,
         appeal_open=clocks.appeal_open(case, pack, now) if now else True,
         satisfied=satisfied,
+        **clocks.clock_state(case, pack),
     )
 
 
@@ -125,7 +127,7 @@ def record(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    return Event.objects.create(
+    event = Event.objects.create(
         case=case,
         kind=kind,
         actor=actor.user,
@@ -135,6 +137,8 @@ def record(
         reason=reason or "",
         data={**(data or {}), "by": "customer"} if actor.customer else (data or {}),
     )
+    notify_on_commit(event)  # kinds that call for a message: a task once the action commits
+    return event
 
 
 def move(

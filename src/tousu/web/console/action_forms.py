@@ -195,6 +195,21 @@ class MergeForm(ActionForm):
     reason = _area(_("说明"), rows=2)
 
 
+class PauseForm(ActionForm):
+    reason = _area(_("等待客户提供或答复的事项"), required=True, rows=2)
+
+
+class RequestExtensionForm(ActionForm):
+    until = forms.DateTimeField(
+        label=_("申请延至"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    reason = _area(_("延期理由"), required=True, rows=3)
+
+
+class RejectExtensionForm(ActionForm):
+    reason = _area(_("不予批准的理由"), required=True, rows=2)
+
+
 ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.TRIAGE: TriageForm,
     Action.CLOSE_AT_WINDOW: CloseAtWindowForm,
@@ -215,4 +230,9 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.WITHDRAW: ReasonForm,
     Action.MARK_INVALID: MarkInvalidForm,
     Action.MERGE: MergeForm,
+    Action.PAUSE: PauseForm,
+    Action.RESUME: NoteForm,
+    Action.REQUEST_EXTENSION: RequestExtensionForm,
+    Action.APPROVE_EXTENSION: NoteForm,
+    Action.REJECT_EXTENSION: RejectExtensionForm,
 }

@@ -122,6 +122,11 @@ ACTIONS = {
     "withdraw": _("撤诉"),
     "mark-invalid": _("不予受理"),
     "merge": _("合并为群体事件"),
+    "pause": _("暂停计时"),
+    "resume": _("恢复计时"),
+    "request-extension": _("申请延期"),
+    "approve-extension": _("批准延期"),
+    "reject-extension": _("驳回延期"),
 }
 
 SCRIPT_OUTCOMES = {
