@@ -208,13 +208,31 @@ def _problems_of(row: int, exc: RuleError) -> list[RowProblem]:
     return [RowProblem(row, FIELD_COLUMNS.get(e.field, e.field), e.message) for e in errors]
 
 
-def _imported_before(data: IntakeData) -> str:
-    ref = data.references["transfer_ref"]
-    case = Case.objects.filter(channel=data.channel, references__transfer_ref=ref).first()
-    return case.number if case else ""
+def _earlier_cases(rows: list[Row]) -> dict[tuple[str, str], str]:
+    """Cases already imported from these reference numbers, by (channel, reference): one
+    query per 500 references rather than one per row."""
+    refs = sorted({_text(row, "sender_ref") for row in rows} - {""})
+    found: dict[tuple[str, str], str] = {}
+    for start in range(0, len(refs), 500):
+        query = Case.objects.filter(
+            channel__in=set(TRANSFER_CHANNELS.values()),
+            references__transfer_ref__in=refs[start : start + 500],
+        )
+        for channel, references, number in query.values_list("channel", "references", "number"):
+            found[(channel, references.get("transfer_ref", ""))] = number
+    return found
 
 
 # --- the file -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    defaults: Defaults
+    now: datetime
+    earlier: dict[tuple[str, str], str]  # (channel, reference) → case imported before
+    report: ImportReport = field(default_factory=ImportReport)
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)  # → first row in this file
 
 
 def import_transfers(
@@ -226,48 +244,40 @@ def import_transfers(
     progress: Callable[[int], None] = lambda done: None,
 ) -> ImportReport:
     """Import the rows as cases in one transaction (see the module's rules)."""
-    now = resolve_now(now)
-    report = ImportReport()
-    seen: dict[tuple[str, str], int] = {}
+    run = _Run(defaults, resolve_now(now), _earlier_cases(rows))
     try:
         with transaction.atomic():
             for done, row in enumerate(rows, start=1):
-                _import_row(row, defaults, now, report, seen)
+                _import_row(run, row)
                 progress(done)
-            if report.problems and not skip_bad:
+            if run.report.problems and not skip_bad:
                 raise _Abort
     except _Abort:
-        report.rolled_back = True
-        report.imported.clear()
-    return report
+        run.report.rolled_back = True
+        run.report.imported.clear()
+    return run.report
 
 
-def _import_row(
-    row: Row,
-    defaults: Defaults,
-    now: datetime,
-    report: ImportReport,
-    seen: dict[tuple[str, str], int],
-) -> None:
+def _import_row(run: _Run, row: Row) -> None:
+    report = run.report
     try:
-        data = row_intake(row, defaults, now)
+        data = row_intake(row, run.defaults, run.now)
     except _RowInvalid as exc:
         report.problems.extend(exc.problems)
         return
     key = (data.channel, data.references["transfer_ref"])
-    if key in seen:
+    if key in run.seen:
         report.problems.append(
-            RowProblem(row.number, "sender_ref", f"repeats row {seen[key]} of this file")
+            RowProblem(row.number, "sender_ref", f"repeats row {run.seen[key]} of this file")
         )
         return
-    seen[key] = row.number
-    before = _imported_before(data)
-    if before:
-        report.already.append((row.number, before))
+    run.seen[key] = row.number
+    if key in run.earlier:
+        report.already.append((row.number, run.earlier[key]))
         return
     try:
         with transaction.atomic():  # a savepoint: a refused row leaves nothing behind
-            case = intake_case(actor=SYSTEM, data=data, now=now).case
+            case = intake_case(actor=SYSTEM, data=data, now=run.now).case
     except RuleError as exc:
         report.problems.extend(_problems_of(row.number, exc))
         return
