@@ -146,14 +146,25 @@ def _poll_imap(run: MailRun, args: argparse.Namespace) -> None:
 
     source = parse_imap_url(args.imap)
     while True:
-        fetched = poll(
-            source, lambda uid, raw: run.take(f"{source} UID {uid}", raw), unread_only=not args.all
-        )
-        print(_t("%(source)s：本次取信 %(n)d 封") % {"source": source, "n": fetched})
+        try:
+            fetched = poll(
+                source,
+                lambda uid, raw: run.take(f"{source} UID {uid}", raw),
+                unread_only=not args.all,
+            )
+            print(_t("%(source)s：本次取信 %(n)d 封") % {"source": source, "n": fetched})
+        except (OSError, imaplib.IMAP4.abort) as exc:
+            if not args.every:
+                raise
+            # a polling loop outlives a server restart or a network hiccup
+            print(f"tousu ingest-mail: {source}: {exc}; retrying", file=sys.stderr)
         if not args.every:
             return
         sys.stdout.flush()
-        time.sleep(args.every)
+        try:
+            time.sleep(args.every)
+        except KeyboardInterrupt:
+            return
 
 
 # --- import ---------------------------------------------------------------------------------
