@@ -145,11 +145,11 @@ def _check(data: IntakeData, pack: Pack) -> list[FieldError]:
             bad(f"customer.{key}", f"customer.{key} is longer than {MAX_SHORT_TEXT} characters")
     if data.occurred_at and data.received_at and data.occurred_at > data.received_at:
         bad("occurred_at", "occurred_at is after received_at")
-    if data.statutory_reply_until and timezone.is_naive(data.statutory_reply_until):
+    until, received = data.statutory_reply_until, data.received_at
+    if until and timezone.is_naive(until):
         bad("statutory_reply_until", "statutory_reply_until needs a time zone")
-    elif data.statutory_reply_until and data.received_at:
-        if data.statutory_reply_until <= data.received_at:
-            bad("statutory_reply_until", "statutory_reply_until is not after received_at")
+    elif until and received and until <= received:
+        bad("statutory_reply_until", "statutory_reply_until is not after received_at")
     cls, cls_field = _responsibility_class(data)
     if cls and cls not in {c.code for c in pack.responsibility_classes}:
         bad(cls_field, f"unknown responsibility class '{cls}'", ErrorCode.UNKNOWN)
