@@ -3,7 +3,18 @@
 
 from ninja import NinjaAPI
 
-from tousu.api import auth, cases, errors, packs, public, scripts, stats, units, work_orders
+from tousu.api import (
+    auth,
+    cases,
+    corrective,
+    errors,
+    packs,
+    public,
+    scripts,
+    stats,
+    units,
+    work_orders,
+)
 
 api = NinjaAPI(
     title="tousu",
@@ -18,6 +29,7 @@ errors.install(api)
 public.install(api)
 api.add_router("/auth", auth.router)
 api.add_router("/cases", cases.router)
+api.add_router("/cases", corrective.router)  # /cases/{number}/corrective-actions
 api.add_router("/work-orders", work_orders.router)
 api.add_router("/units", units.router)
 api.add_router("/packs", packs.router)

@@ -26,7 +26,9 @@ from django.db.models import Count, Prefetch, Q
 from tousu.cases.models import Case, Event
 from tousu.packs.schema import Pack, ReportingDuty
 from tousu.reports import labels
+from tousu.reports.corrective import describe
 from tousu.reports.figures import Scope
+from tousu.reports.models import CorrectiveAction
 from tousu.reports.periods import SHANGHAI, Period
 from tousu.reports.stats_sql import FINISHED, SATISFIED
 from tousu.rules.lifecycle import Status
@@ -35,6 +37,7 @@ DETAIL_LIMIT = 50
 EVENTS_PER_CASE = 40
 # Event kinds whose text records a corrective or preventive measure (纠正预防措施).
 PREVENTION_PREFIXES = ("capa.", "case.corrective", "case.prevention")
+ACTION_EVENTS = frozenset({"case.corrective_action", "case.corrective_verified"})
 NOISE = frozenset({"work_order.progress_reminder", "case.near_breach", "work_order.near_breach"})
 
 
@@ -120,8 +123,12 @@ def course(case: Case) -> list[dict[str, str]]:
 
 
 def prevention(case: Case) -> list[str]:
-    measures = []
+    """The case's corrective and preventive actions (owner, due date, verified effect), then
+    measures recorded as ``capa.*`` events by other tools."""
+    measures = [describe(a) for a in case.corrective_actions.all()]
     for event in case.events.all():
+        if event.kind in ACTION_EVENTS:
+            continue  # the actions above
         if event.kind.startswith(PREVENTION_PREFIXES):
             data = event.data or {}
             text = data.get("measure") or data.get("description") or event.reason
@@ -152,7 +159,10 @@ def _details(cases: Any, pack: Pack, level: Level) -> dict[str, Any]:
     chosen = cases.filter(severity=level.severity)
     total = chosen.count()
     events = Prefetch("events", queryset=Event.objects.order_by("at", "id"))
-    rows = chosen.order_by("received_at", "id").prefetch_related(events)[:DETAIL_LIMIT]
+    actions = Prefetch(
+        "corrective_actions", queryset=CorrectiveAction.objects.select_related("owner")
+    )
+    rows = chosen.order_by("received_at", "id").prefetch_related(events, actions)[:DETAIL_LIMIT]
     return {
         "count": total,
         "shown": min(total, DETAIL_LIMIT),

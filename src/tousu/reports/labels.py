@@ -109,6 +109,8 @@ EVENT_KINDS = {
     "case.withdrawn": "客户撤诉",
     "case.marked_invalid": "不予受理",
     "case.merged": "合并为群体事件",
+    "case.corrective_action": "制定纠正预防措施",
+    "case.corrective_verified": "措施效果验证",
 }
 
 
