@@ -79,3 +79,20 @@ def test_paging(client_as, org):
     assert len(numbers(first)) == 25
     assert "page=2" in page_text(first)
     assert len(numbers(client.get("/console/queues/all/", {"page": "2"}))) == 2
+
+
+def test_a_search_with_many_matches_pages_without_counting_them_all(client_as, org):
+    """More than a page of matches: "超过 25 件" and a next page, which holds the rest."""
+    from tousu.web.console.queues import PAGE_SIZE
+
+    for i in range(PAGE_SIZE + 2):
+        factories.intake(org, description=f"第{i}户：楼道水管漏水", category="equipment_water")
+    factories.intake(org, description="电梯经常停运", category="equipment_elevator")
+    client = client_as("dispatcher")
+    first = client.get("/console/queues/all/?q=漏水")
+    assert f"超过 {PAGE_SIZE} 件" in page_text(first)
+    assert "page=2" in page_text(first)
+    second = client.get("/console/queues/all/?q=漏水&page=2")
+    assert len(numbers(second)) == 2
+    assert "共 27 件" in page_text(second)
+    assert not set(numbers(first)) & set(numbers(second))

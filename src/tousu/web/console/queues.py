@@ -107,9 +107,14 @@ def queue_page(
     ordering = queries.ORDERINGS.get(filters.ordering, queries.ORDERINGS["due"])
     rows = cases.select_related("customer", "incident").defer(*queries._ROW_DEFERRED)
     offset = (max(1, page) - 1) * PAGE_SIZE
-    items = list(rows.order_by(*ordering)[offset : offset + PAGE_SIZE])
-    if len(items) < PAGE_SIZE and (items or page == 1):
+    items = list(rows.order_by(*ordering)[offset : offset + PAGE_SIZE + 1])
+    more, items = len(items) > PAGE_SIZE, items[:PAGE_SIZE]
+    if not more and (items or page == 1):
         count, exact = offset + len(items), True
+    elif more and filters.q.strip():
+        # a common word matches thousands of cases, and counting them within a unit costs
+        # more than the page itself (the planner walks them one by one): say "more than"
+        count, exact = offset + len(items), False
     else:
         limit = queries.COUNT_LIMIT
         count = cases.order_by().values("pk")[: limit + 1].count()

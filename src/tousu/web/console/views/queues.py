@@ -64,7 +64,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         "page": page,
         "rows": queues.rows(request.user, page.items),  # type: ignore[arg-type]
         "query": query.urlencode(),
-        "has_next": page.page * page.page_size < page.count,
+        "has_next": page.page * page.page_size < page.count or not page.count_exact,
         "now": now,
     }
     template = "console/queue/_results.html" if is_htmx(request) else "console/queue.html"
