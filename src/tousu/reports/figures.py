@@ -69,16 +69,21 @@ class Scope:
 
     def prefetch(self, period: Period, dims: tuple[Dimension, ...]) -> None:
         """Compute the figures of several dimensions (and the totals) at once, where the
-        database can group one scan several ways (PostgreSQL's ``GROUPING SETS``)."""
-        wanted = tuple(
-            d for d in dims if not d.via_orders and (period.code, d.code) not in self._groups
-        )
-        if connection.vendor != "postgresql" or not (wanted or period.code not in self._totals):
+        database can group one scan several ways (PostgreSQL's ``GROUPING SETS``). The
+        handling unit, grouped through the work orders, gets its own joined scan."""
+        if connection.vendor != "postgresql":
             return
-        found, totals = grouping_sets(self, period, wanted)
-        for dim in wanted:
-            self._groups[(period.code, dim.code)] = found[dim.code]
-        self._totals.setdefault(period.code, totals)
+        missing = [d for d in dims if (period.code, d.code) not in self._groups]
+        plain = tuple(d for d in missing if not d.via_orders)
+        if plain or period.code not in self._totals:
+            found, totals = grouping_sets(self, period, plain)
+            for dim in plain:
+                self._groups[(period.code, dim.code)] = found[dim.code]
+            self._totals.setdefault(period.code, totals)
+        for dim in missing:
+            if dim.via_orders:
+                found, _ = grouping_sets(self, period, (dim,), joined=True)
+                self._groups[(period.code, dim.code)] = found[dim.code]
 
     def period_cases(self, period: Period) -> QuerySet[Case]:
         cases = self.cases.filter(received_at__gte=period.start, received_at__lt=period.end)
@@ -320,11 +325,14 @@ def _run_sets(
     return out
 
 
-def _case_rows(scope: Scope, period: Period, dims: tuple[Dimension, ...]) -> QuerySet[Any]:
-    """One row per case of both periods: the period flag, the dimension values, and a boolean
-    column per counted condition."""
+def _case_rows(
+    scope: Scope, period: Period, dims: tuple[Dimension, ...], joined: bool = False
+) -> QuerySet[Any]:
+    """One row per case of both periods (``joined``: per case and counted work order, for
+    the handling unit): the period flag, the dimension values, and a boolean column per
+    counted condition."""
     conditions = case_conditions(scope.now, period.previous().start)
-    cases = _span(scope, period)
+    cases = _joined(scope, period, dims[0]) if joined else _span(scope, period)
     keys = {_alias(n): F(n) for d in dims for n in d.case_fields}
     flags = {f"_c_{n}": ExpressionWrapper(q, BooleanField()) for n, q in conditions.items()}
     cases = cases.annotate(**keys, **flags)
@@ -351,10 +359,12 @@ def _order_rows(scope: Scope, period: Period, dims: tuple[Dimension, ...]) -> Qu
 
 
 def grouping_sets(
-    scope: Scope, period: Period, dims: tuple[Dimension, ...]
+    scope: Scope, period: Period, dims: tuple[Dimension, ...], joined: bool = False
 ) -> tuple[dict[str, tuple[Groups, Groups]], tuple[Figures, Figures]]:
     """PostgreSQL: the figures of ``dims`` and the totals from two scans (the cases, their
-    work orders), each grouped all ways at once."""
+    work orders), each grouped all ways at once. ``joined``: ``dims`` is the handling unit
+    alone, the cases joined to their work orders (the totals returned then are meaningless:
+    a case counts once per order)."""
     case_names = [n for n in FIGURES if not n.startswith("acknowledge_") and n != "count"]
     counts = {"count": "COUNT(*)"}
     counts.update({n: f'COUNT(*) FILTER (WHERE "_c_{n}")' for n in case_names})
@@ -366,7 +376,8 @@ def grouping_sets(
     )
     acks = {n: f'COUNT(*) FILTER (WHERE "_c_{n}")' for n in order_clock(scope.now)}
     with analytic_queries():
-        case_part = _run_sets(_case_rows(scope, period, dims), dims, "case_fields", counts)
+        cases = _case_rows(scope, period, dims, joined)
+        case_part = _run_sets(cases, dims, "case_fields", counts)
         order_part = _run_sets(_order_rows(scope, period, dims), dims, "order_fields", acks)
     found: dict[str, tuple[Groups, Groups]] = {}
     for code in case_part:
