@@ -47,10 +47,14 @@ def window_for(pack: Pack) -> timedelta:
 def customer_key(case: Case) -> str:
     """Who complained: phone, else e-mail, else address (a customer row is made per case)."""
     c = case.customer
-    for kind, value in (("phone", c.phone), ("email", c.email), ("address", c.address)):
+    return _customer_key(c.pk, c.phone, c.email, c.address)
+
+
+def _customer_key(pk: int, phone: str, email: str, address: str) -> str:
+    for kind, value in (("phone", phone), ("email", email), ("address", address)):
         if value and value.strip():
             return f"{kind}:{value.strip().lower()}"
-    return f"customer:{c.pk}"
+    return f"customer:{pk}"
 
 
 def household_key(case: Case) -> str:
@@ -62,15 +66,38 @@ def household_key(case: Case) -> str:
 def place_of(case: Case) -> str:
     """The place or object a case is about: its location, else the complained-about person or
     the order/account it names."""
-    refs = case.references or {}
-    return case.location or case.complained_person or refs.get("order") or refs.get("account") or ""
+    return _place(case.location, case.complained_person, case.references)
+
+
+def _place(location: str, person: str, references: dict | None) -> str:
+    refs = references or {}
+    return location or person or refs.get("order") or refs.get("account") or ""
 
 
 def _matter(case: Case) -> same.Matter:
     return same.matter(case.category, place_of(case), case.description)
 
 
-def _candidates(case: Case, pack: Pack, now: datetime) -> list[Case]:
+# What a candidate needs, read as plain values rather than model instances (up to
+# MAX_CANDIDATES rows per intake).
+_CANDIDATE_COLUMNS = (
+    "pk",
+    "location",
+    "complained_person",
+    "references__order",
+    "references__account",
+    "description",
+    "customer_id",
+    "customer__phone",
+    "customer__email",
+    "customer__address",
+)
+
+
+def _candidates(case: Case, pack: Pack, now: datetime) -> list[tuple[int, same.Matter]]:
+    """The most recent cases of the same pack and category in the window, from other
+    customers and about the same place (``rules.incidents.same_place``, decided once per
+    distinct place), as matters to compare."""
     since = now - window_for(pack)
     rows = (
         Case.objects.filter(
@@ -78,11 +105,21 @@ def _candidates(case: Case, pack: Pack, now: datetime) -> list[Case]:
         )
         .exclude(pk=case.pk)
         .exclude(status__in=EXCLUDED)
-        .select_related("customer", "incident")
-        .order_by("-received_at", "-pk")[:MAX_CANDIDATES]
+        .order_by("-received_at", "-pk")
+        .values_list(*_CANDIDATE_COLUMNS)[:MAX_CANDIDATES]
     )
-    mine = customer_key(case)
-    return [row for row in rows if customer_key(row) != mine]
+    mine, here = customer_key(case), place_of(case)
+    places: dict[str, bool] = {}
+    out = []
+    for pk, location, person, order, account, text, customer, phone, email, address in rows:
+        if _customer_key(customer, phone, email, address) == mine:
+            continue
+        place = _place(location, person, {"order": order, "account": account})
+        if place not in places:
+            places[place] = same.same_place(here, place)
+        if places[place]:
+            out.append((pk, same.Matter(case.category, place, text)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -97,12 +134,11 @@ def find_same_matter(case: Case, pack: Pack, now: datetime) -> tuple[Case, float
     """The most similar recent case of another customer about the same matter, if any."""
     if not case.category:
         return None
-    candidates = {row.pk: row for row in _candidates(case, pack, now)}
-    found = same.best_match(_matter(case), ((pk, _matter(row)) for pk, row in candidates.items()))
+    found = same.best_match(_matter(case), _candidates(case, pack, now))
     if found is None:
         return None
-    assert isinstance(found.key, int)
-    return candidates[found.key], found.score
+    other = Case.objects.select_related("customer", "incident").get(pk=found.key)
+    return other, found.score
 
 
 def join_incident(case: Case, pack: Pack, now: datetime, actor: Actor = SYSTEM) -> Joined | None:

@@ -1,7 +1,9 @@
-"""Chinese full-text search: jieba segments the text; PostgreSQL indexes it as a tsvector
-(GIN, 'simple' configuration) and SQLite as an FTS5 table kept in step by triggers.
+"""Chinese full-text search: jieba segments the text; PostgreSQL keeps its tsvector in a
+stored column with a GIN index ('simple' configuration) and SQLite an FTS5 table kept in step
+by triggers.
 
-Both indexes are created by migration 0002; this module only segments text and builds filters.
+``fulltext_schema`` creates both (migrations and every ``migrate``); this module only segments
+text and builds filters.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 
 import jieba
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
@@ -40,11 +42,14 @@ def filter_by_keywords(cases: QuerySet, query: str) -> QuerySet:
         return cases
     if connection.vendor == "postgresql":
         tsquery = " & ".join(_pg_quote(w) for w in words)
+        # the row's own stored, GIN-indexed tsvector (fulltext_schema.POSTGRES_COLUMN): a
+        # condition on the row, not a subquery, so the planner may test it row by row (cheap:
+        # nothing is recomputed) or read the GIN index, whichever the rest of the query suits
         return cases.filter(
-            pk__in=RawSQL(
-                "SELECT id FROM cases_case WHERE to_tsvector('simple'::regconfig, search_text)"
-                " @@ to_tsquery('simple'::regconfig, %s)",
+            RawSQL(
+                "cases_case.search_vector @@ to_tsquery('simple'::regconfig, %s)",
                 [tsquery],
+                output_field=BooleanField(),
             )
         )
     match = " AND ".join(f'"{w}"' for w in words)

@@ -86,8 +86,17 @@ def state_of(
     satisfied: bool | None = None,
     now: datetime | None = None,
 ) -> CaseState:
+    # a case read by ``queries.case_detail`` carries its orders and proposals: no query then
+    cached = getattr(case, "_prefetched_objects_cache", {})
+    orders = cached.get("work_orders")
+    proposals = cached.get("proposals")
     counts = {s: 0 for s in WorkOrder.State}
-    for status in case.work_orders.values_list("status", flat=True):
+    statuses = (
+        [o.status for o in orders]
+        if orders is not None
+        else case.work_orders.values_list("status", flat=True)
+    )
+    for status in statuses:
         counts[WorkOrder.State(status)] += 1
     live = counts[WorkOrder.State.ISSUED] + counts[WorkOrder.State.ACKNOWLEDGED]
     return CaseState(
@@ -96,7 +105,11 @@ def state_of(
         issued_orders=counts[WorkOrder.State.ISSUED],
         done_orders=counts[WorkOrder.State.DONE],
         actor_open_orders=actor_orders,
-        proposal_pending=case.proposals.filter(status="pending").exists(),
+        proposal_pending=(
+            any(p.status == "pending" for p in proposals)
+            if proposals is not None
+            else case.proposals.filter(status="pending").exists()
+        ),
         follow_up_needed=case.request_type in pack.follow_up.required_for,
         appeal_open=clocks.appeal_open(case, pack, now) if now else True,
         satisfied=satisfied,

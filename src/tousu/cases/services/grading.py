@@ -38,7 +38,11 @@ def _earlier_contacts(case: Case) -> list[int]:
 
 
 def _final_rejected(case: Case, pack: Pack) -> bool:
-    final = case.proposals.filter(status=Proposal.State.REJECTED, final=True).exists()
+    # every rejection counts in rejection_count: with none, no query is needed
+    final = (
+        case.rejection_count > 0
+        and case.proposals.filter(status=Proposal.State.REJECTED, final=True).exists()
+    )
     return rules_grading.final_offer_rejected(case.rejection_count, pack.rejection_limit, final)
 
 
