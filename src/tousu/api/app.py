@@ -4,6 +4,7 @@
 from ninja import NinjaAPI
 
 from tousu.api import (
+    audit,
     auth,
     cases,
     corrective,
@@ -35,4 +36,5 @@ api.add_router("/units", units.router)
 api.add_router("/packs", packs.router)
 api.add_router("/scripts", scripts.router)
 api.add_router("/stats", stats.router)
+api.add_router("/audit", audit.router)
 api.add_router("/public", public.router)  # the customer's operations: no token

@@ -21,6 +21,7 @@ from tousu.api.case_json import case_full, case_row
 from tousu.api.errors import ERROR_RESPONSES
 from tousu.cases import queries, services
 from tousu.cases.services import Actor
+from tousu.cases.services.audit import log_personal_data_views
 from tousu.org.models import User
 from tousu.rules.errors import ErrorCode, FieldError, Forbidden, NotFound, ValidationFailed
 from tousu.rules.lifecycle import Action, Role
@@ -68,9 +69,21 @@ ACTION_INPUTS: dict[Action, type[s.ActionIn]] = {
 }
 
 
-def _full(user: User, number: str) -> dict[str, Any]:
+def _full(request: HttpRequest, user: User, number: str) -> dict[str, Any]:
     now = timezone.now()
-    return case_full(queries.case_detail(user, number), user, now)
+    case = queries.case_detail(user, number)
+    _log_shown(request, user, [case])
+    return case_full(case, user, now)
+
+
+def _log_shown(request: HttpRequest, user: User, cases: list[Any]) -> None:
+    """SPEC §8: personal data a role sees unmasked is logged, case by case (one INSERT)."""
+    log_personal_data_views(
+        user,
+        cases,
+        source=f"api {request.method} {request.path}",
+        address=request.META.get("REMOTE_ADDR", ""),
+    )
 
 
 # ---------------------------------------------------------------- intake
@@ -105,13 +118,14 @@ def create_case(
         idempotency_key=key,
         raw_payload=json.loads(request.body) if key else None,
     )
-    if result.created:
-        outcome, status = "created", 201
-    elif data.repeat_of and result.case.number == data.repeat_of:
+    if result.created:  # shown from memory: reading the new case back costs as much again
+        body = case_full(queries.registered_case(result.case), user, timezone.now())
+        return Status(201, {**body, "intake_result": "created"})
+    if data.repeat_of and result.case.number == data.repeat_of:
         outcome, status = "urged", 200
     else:
         outcome, status = "replayed", 201
-    return Status(status, {**_full(user, result.case.number), "intake_result": outcome})
+    return Status(status, {**_full(request, user, result.case.number), "intake_result": outcome})
 
 
 # ---------------------------------------------------------------- reads
@@ -148,6 +162,7 @@ def list_cases(request: HttpRequest, filters: Query[s.CaseListIn]) -> dict[str, 
         page_size=f.page_size,
         now=now,
     )
+    _log_shown(request, user, page.items)
     return {
         "items": [case_row(c, user, now) for c in page.items],
         "count": page.count,
@@ -164,7 +179,7 @@ def list_cases(request: HttpRequest, filters: Query[s.CaseListIn]) -> dict[str, 
 )
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     user = current_user(request)
-    return _full(user, number)
+    return _full(request, user, number)
 
 
 # ---------------------------------------------------------------- actions
@@ -220,7 +235,7 @@ def _run_action(
         expected_version=_expected_version(body, if_match),
         **_service_kwargs(service, body),
     )
-    return _full(user, number)
+    return _full(request, user, number)
 
 
 def _action_view(action: Action, schema: type[s.ActionIn]) -> Callable[..., dict[str, Any]]:

@@ -333,3 +333,24 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class PersonalDataView(models.Model):
+    """One showing of a case's personal data unmasked (SPEC §8): who, when, which case, which
+    fields, and where from (the API operation or page, and the client's address). Written by
+    ``tousu.cases.services.audit``; read by auditors (GET /api/v1/audit/personal-data)."""
+
+    at = models.DateTimeField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    fields = models.JSONField(default=list)  # e.g. ["phone", "address"]
+    source = models.CharField(max_length=MAX_SHORT_TEXT)  # e.g. "api GET /api/v1/cases"
+    address = models.CharField(max_length=64, blank=True)  # the client's IP address
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["at", "id"], name="pdv_at"),
+            models.Index(fields=["case", "at"], name="pdv_case_at"),
+            models.Index(fields=["user", "at"], name="pdv_user_at"),
+        ]

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
-from tousu.cases.models import Case, Event, Proposal, WorkOrder
+from tousu.cases.models import Case, Event, PersonalDataView, Proposal, WorkOrder
 from tousu.cases.search import filter_by_keywords
 from tousu.org.models import User
 from tousu.org.permissions import visible_cases, visible_work_orders
@@ -72,6 +72,10 @@ ORDERINGS = {
 
 # Columns a list row never shows; the search text and the raw script can be large.
 _ROW_DEFERRED = ("search_text", "script", "facts", "references", "findings", "root_cause")
+# Rows joined to a shown case. The pack version comes in the same query, without its source
+# text: the registry keeps parsed packs per version and reads the text only on a cache miss.
+_ROW_RELATED = ("customer", "complained_unit", "first_owner", "incident", "pack_version")
+_PACK_DEFERRED = ("pack_version__source_text",)
 
 
 def _overdue(now: datetime, prefix: str = "") -> Q:
@@ -158,23 +162,21 @@ def case_page(
     """A page of the cases ``user`` may see, filtered and ordered (SPEC §10 GET /cases)."""
     cases = _filter_cases(visible_cases(user, Case.objects.all()), filters, now)
     rows = (
-        cases.select_related("customer", "complained_unit", "first_owner", "incident")
+        cases.select_related(*_ROW_RELATED)
         .annotate(repeat_of_number=F("repeat_of__number"))
-        .defer(*_ROW_DEFERRED)
+        .defer(*_ROW_DEFERRED, *_PACK_DEFERRED)
         .order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["due"]))
     )
-    result = _paginate(rows, cases, page, page_size)
-    attach_pack_versions(result.items)
-    return result
+    return _paginate(rows, cases, page, page_size)
 
 
 def case_detail(user: User, number: str) -> Case:
     """One case with everything its page shows, or NotFound when ``user`` may not see it."""
     cases = visible_cases(user, Case.objects.filter(number=number))
     case = (
-        cases.select_related("customer", "complained_unit", "first_owner", "incident")
+        cases.select_related(*_ROW_RELATED)
         .annotate(repeat_of_number=F("repeat_of__number"))
-        .defer("search_text")
+        .defer("search_text", *_PACK_DEFERRED)
         .prefetch_related(
             Prefetch(
                 "work_orders", WorkOrder.objects.select_related("unit", "handler").order_by("id")
@@ -186,7 +188,21 @@ def case_detail(user: User, number: str) -> Case:
     )
     if case is None:
         raise NotFound(f"no case numbered '{number}'")
-    attach_pack_versions([case])
+    return case
+
+
+def registered_case(case: Case) -> Case:
+    """The case intake has just written, made ready to show like ``case_detail``'s without
+    reading it back: a new case has no work orders or proposals, so only its events are read.
+    Its registrant may see it (the case names them as its first owner)."""
+    case.repeat_of_number = case.repeat_of.number if case.repeat_of_id else None  # type: ignore[attr-defined]
+    events = list(Event.objects.filter(case=case).select_related("actor").order_by("id"))
+    # where ``prefetch_related`` keeps its rows: ``case.events.all()`` etc. answer from here
+    case._prefetched_objects_cache = {  # type: ignore[attr-defined]
+        "work_orders": [],
+        "proposals": [],
+        "events": events,
+    }
     return case
 
 
@@ -218,3 +234,74 @@ def work_order_page(
         .order_by(F("next_due_at").asc(nulls_last=True), "id")
     )
     return _paginate(rows, orders, page, page_size)
+
+
+# ---------------------------------------------------------------- audit (SPEC §8)
+
+CONSOLE_VIEW_EVENT = "case.personal_data_viewed"  # the console's audited "show"
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    case: str = ""  # case number
+    user: str = ""  # username
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DataView:
+    """One showing of unmasked personal data, from the API log or a console "show" event."""
+
+    at: datetime
+    user: str
+    case: str
+    fields: list[str]
+    source: str
+    address: str
+
+
+def _audit_rows(f: AuditFilters) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    views = PersonalDataView.objects.all()
+    shows = Event.objects.filter(kind=CONSOLE_VIEW_EVENT)
+    if f.case:
+        views, shows = views.filter(case__number=f.case), shows.filter(case__number=f.case)
+    if f.user:
+        views, shows = views.filter(user__username=f.user), shows.filter(actor__username=f.user)
+    if f.since:
+        views, shows = views.filter(at__gte=f.since), shows.filter(at__gte=f.since)
+    if f.until:
+        views, shows = views.filter(at__lt=f.until), shows.filter(at__lt=f.until)
+    return views, shows
+
+
+def personal_data_views(f: AuditFilters, *, page: int = 1, page_size: int = 20) -> Page[DataView]:
+    """Unmasked views of personal data, newest first: the API's log and the console's "show"
+    events together."""
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    views, shows = _audit_rows(f)
+    end = page * page_size
+    rows = [
+        DataView(v.at, v.user.username, v.case.number, list(v.fields), v.source, v.address)
+        for v in views.select_related("user", "case").order_by("-at", "-id")[:end]
+    ] + [
+        DataView(
+            e.at,
+            e.actor.username if e.actor_id else "",
+            e.case.number,
+            list(e.data.get("fields", [])),
+            "console",
+            str(e.data.get("address", "")),
+        )
+        for e in shows.select_related("actor", "case").order_by("-at", "-id")[:end]
+    ]
+    rows.sort(key=lambda r: r.at, reverse=True)
+    counted = sum(q.order_by().values("pk")[: COUNT_LIMIT + 1].count() for q in (views, shows))
+    return Page(
+        rows[end - page_size : end],
+        min(counted, COUNT_LIMIT),
+        counted <= COUNT_LIMIT,
+        page,
+        page_size,
+    )

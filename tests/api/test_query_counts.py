@@ -1,0 +1,84 @@
+"""Query budgets of the hot API paths (bench/README.md): counted, not timed, so that a change
+that adds a query per request (or per row) fails here instead of slowly in production.
+
+The counts are those of an intake that joins no incident and raises no grade, and of a list
+page of 20 rows; both hold on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.api.helpers import intake_body
+
+pytestmark = pytest.mark.django_db
+
+# token, active pack, customer, serial, case, event, incident candidates, events of the answer
+# (the answer echoes what the registrant typed: not logged as a view of personal data)
+INTAKE_QUERIES = 8
+# token, the page (with customer, units, owner, incident and pack version joined), the count,
+# the log of personal data shown unmasked (one INSERT for the page)
+LIST_QUERIES = 4
+# token, the case (joined as above), its work orders, events and proposals, the log
+DETAIL_QUERIES = 6
+
+
+def _statements(captured: CaptureQueriesContext) -> list[str]:
+    """The SQL sent, without transaction control (SAVEPOINT / RELEASE differ by database)."""
+    skip = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
+    return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(skip)]
+
+
+def _intake(api, n: int):
+    body = intake_body(
+        category="equipment_water",
+        location=f"幸福小区{n}栋",
+        description=f"第{n}户厨房水管爆裂",
+        customer={"name": "王女士", "phone": f"1380013{n:04d}"},
+    )
+    response = api.post("/cases", body)
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_one_intake_costs_a_fixed_number_of_queries(api_as):
+    agent = api_as("agent")
+    for n in range(3):  # earlier cases of the category: candidates, but other places
+        _intake(agent, n)
+    with CaptureQueriesContext(connection) as captured:
+        case = _intake(agent, 99)
+    assert case["incident"] is None  # the budget is that of an intake joining no incident
+    assert len(_statements(captured)) == INTAKE_QUERIES, _statements(captured)
+
+
+def test_the_intake_answer_is_the_case_as_read_back(api_as):
+    agent = api_as("agent")
+    created = _intake(agent, 7)
+    read = agent.get(f"/cases/{created['number']}").json()
+    assert created.pop("intake_result") == "created"
+    assert created == read
+
+
+def test_a_list_page_costs_the_same_queries_for_2_or_20_rows(api_as):
+    agent, supervisor = api_as("agent"), api_as("supervisor")
+    sizes = []
+    for total in (2, 20):
+        while len(supervisor.get("/cases", {"page_size": 100}).json()["items"]) < total:
+            _intake(agent, len(sizes) * 100 + total + len(sizes))
+            sizes.append(total)
+        with CaptureQueriesContext(connection) as captured:
+            page = supervisor.get("/cases", {"page_size": total}).json()
+        assert len(page["items"]) == total
+        assert len(_statements(captured)) == LIST_QUERIES, _statements(captured)
+
+
+def test_a_case_detail_costs_a_fixed_number_of_queries(api_as):
+    agent, supervisor = api_as("agent"), api_as("supervisor")
+    number = _intake(agent, 5)["number"]
+    supervisor.get("/cases")  # the token's first use also records when it was used
+    with CaptureQueriesContext(connection) as captured:
+        response = supervisor.get(f"/cases/{number}")
+    assert response.status_code == 200
+    assert len(_statements(captured)) == DETAIL_QUERIES, _statements(captured)
