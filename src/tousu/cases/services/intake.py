@@ -275,7 +275,7 @@ def intake_case(
                 if replay is not None:
                     return IntakeResult(replay, created=False)
             result = _register(actor, data, active, now)
-            if idempotency_key and actor.user and result.created:
+            if idempotency_key and actor.user:  # an urge is answered the same way again
                 IdempotencyKey.objects.create(
                     key=idempotency_key, user=actor.user, body_hash=body_hash, case=result.case
                 )
