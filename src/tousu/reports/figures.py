@@ -64,6 +64,7 @@ class Scope:
     packs: Mapping[str, Pack] = field(default_factory=dict)
     restricted: bool = False  # the viewer sees only some cases
     viewer: str = ""  # whose view, for the result cache ("" for every case)
+    version: tuple[int, int] | None = None  # stats.data_version, read once
     _totals: dict[str, tuple[Figures, Figures]] = field(default_factory=dict)
     _groups: dict[tuple[str, str], tuple[Groups, Groups]] = field(default_factory=dict)
 

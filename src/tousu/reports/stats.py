@@ -121,7 +121,9 @@ def data_version() -> tuple[int, int]:
 
 
 def _cache_key(scope: Scope, period: Period, by: str, chosen: tuple[str, ...]) -> str:
-    parts = (scope.viewer, scope.pack, period.code, by, ",".join(chosen), *data_version())
+    if scope.version is None:  # read once per scope (one request)
+        scope.version = data_version()
+    parts = (scope.viewer, scope.pack, period.code, by, ",".join(chosen), *scope.version)
     return "tousu:stats:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
