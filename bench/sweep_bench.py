@@ -273,7 +273,8 @@ def main() -> int:
     widest_margin()  # a worker parses each stored pack once; do it before the clock starts
     print(f"packs parsed in {time.perf_counter() - started:.2f} s (once per worker process)")
     late = WorkOrder.objects.filter(next_due_at__lte=NOW).count()
-    print(f"{args.orders:,} open work orders, {late:,} past due, sweep at {NOW.isoformat()}\n")
+    print(f"{args.orders:,} open work orders, {late:,} past due, sweep at {NOW.isoformat()}")
+    print(f"load average before: {_load()}\n")
     results = [
         timed_sweep("1. first sweep", NOW),
         timed_sweep("2. same time again", NOW),
@@ -281,9 +282,14 @@ def main() -> int:
     ]
     vacuum()  # what autovacuum does after a big write: the handled rows leave the indexes
     results.append(timed_sweep("4. after vacuum", NOW + timedelta(minutes=2)))
+    print(f"load average after: {_load()} ({os.cpu_count()} cores)")
     explain(NOW + timedelta(minutes=1))
     print(json.dumps(results, ensure_ascii=False))
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _truncate() -> None:
