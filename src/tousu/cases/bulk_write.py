@@ -121,6 +121,8 @@ def _logged(sql: str) -> Iterator[None]:
 
 def _copy(field: Any, value: Any) -> Any:
     if isinstance(field, JSONField):
+        if not value and isinstance(value, dict):
+            return "{}"  # most events' before/after: skip the encoder
         return json.dumps(value, cls=field.encoder, ensure_ascii=False)
     return value
 
