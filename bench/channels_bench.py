@@ -19,7 +19,7 @@ Figures of 2026-12-05 (2 shared cores, load average about 3, PostgreSQL 15), def
     tousu import (new cases)                     13.96 s     72 /s
     tousu import again (all already imported)     1.25 s    800 /s
     parse 300 .eml files                          0.08 s   3601 /s
-    tousu ingest-mail (new cases)                 4.46 s     67 /s   (43 attachments stored)
+    tousu ingest-mail (new cases)                 4.46 s     67 /s
     tousu ingest-mail again (all already done)    0.71 s    423 /s
 
 The time of a new case is the intake service's (numbering, search text, validity, incident
