@@ -127,20 +127,40 @@ def test_disguised_attachment_is_refused_and_the_rest_kept(org):
 
 
 def test_folder_on_the_command_line(org, mail_folder, capsys):
+    # the first message arrives alone (case 202612000001), then the whole folder with the
+    # customer's reply to it
+    assert main(["ingest-mail", str(mail_folder / "gbk_body.eml"), "--pack", "property"]) == 0
+    assert Case.objects.get().number == "202612000001"
     code = main(["ingest-mail", str(mail_folder), "--pack", "property"])
     out = capsys.readouterr().out
     assert code == 1  # the malformed message was refused, the others taken in
     assert Case.objects.filter(channel="email").count() == len(GOOD)
     assert "malformed.eml: 无法受理: From: no sender address" in out
+    assert "reply_case_number.eml: 已催办案件 202612000001" in out
     assert "附件已保存: 收据.pdf" in out
-    assert "新案件 7，催办 1，结案后再次来信 0，已处理过 0，无法受理 1" in out
-    # gbk_body.eml sorts before reply_case_number.eml: the reply urges the case just made
+    assert "新案件 6，催办 1，结案后再次来信 0，已处理过 1，无法受理 1" in out
     assert Case.objects.get(number="202612000001").urge_count == 1
 
     assert main(["ingest-mail", str(mail_folder), "--pack", "property"]) == 1
     again = capsys.readouterr().out
     assert "已处理过 8，无法受理 1" in again
     assert Case.objects.count() == len(GOOD)
+
+
+def test_another_customers_case_number_is_not_urged(org, capsys):
+    other = ingest("attachments.eml")  # 赵磊's case, with his e-mail address
+    assert other.case_number == "202612000001"
+    reply = ingest("reply_case_number.eml", now=NOW + timedelta(hours=1))  # 李建国 names it
+    assert (reply.kind, reply.not_urged) == ("created", "202612000001")
+    assert Case.objects.get(number="202612000001").urge_count == 0
+    assert Case.objects.get(number=reply.case_number).repeat_of is None
+
+
+def test_case_without_an_email_on_record_is_urged_by_mail(org, make_case):
+    phoned = make_case(now=NOW)  # registered by phone: no e-mail address on record
+    assert phoned.number == "202612000001"
+    reply = ingest("reply_case_number.eml", now=NOW + timedelta(hours=1))
+    assert (reply.kind, reply.case_number) == ("urged", "202612000001")
 
 
 def test_malformed_mail_creates_nothing(org, capsys):

@@ -91,6 +91,9 @@ class MailRun:
             return False
         self.counts[outcome.kind] += 1
         print(f"{label}: {_outcome_text(outcome.kind, outcome.case_number)}")
+        if outcome.not_urged:
+            note = _t("主题中的案件 %(n)s 属于另一位客户，未催办")
+            print(f"  {note % {'n': outcome.not_urged}}")
         for name in outcome.stored:
             print(f"  {_t('附件已保存')}: {name}")
         for refused in outcome.refused:

@@ -8,6 +8,8 @@ Rules, in order:
 * A subject carrying the number of an existing case is a contact about that case: an open case
   is urged (催办) with the message as the note; a finished case gets a new case linked to it
   (``repeat_of``), exactly as a repeat contact at intake (``tousu.cases.services.intake``).
+  Only when the sender may speak for the case: its customer gave this e-mail address, or
+  none. A stranger's message naming another customer's case becomes a new case.
 * Anything else is a new case of the chosen pack and request type; the category is left for
   triage. The sender's address becomes the customer's e-mail, the display name the customer's
   name, and the first mainland mobile number in the text the customer's phone.
@@ -45,6 +47,8 @@ class MailOutcome:
     case_number: str
     stored: tuple[str, ...] = ()  # names of the attachments kept
     refused: tuple[Refused, ...] = field(default=())
+    # a case number in the subject that belongs to another customer's case (not urged)
+    not_urged: str = ""
 
 
 def _clip(text: str, limit: int) -> str:
@@ -70,13 +74,26 @@ def _received_at(mail: ParsedMail, now: datetime) -> datetime:
     return min(mail.sent_at, now) if mail.sent_at else now
 
 
-def intake_data(mail: ParsedMail, *, pack: str, request_type: str, now: datetime) -> IntakeData:
-    """The intake of ``mail``; ``repeat_of`` is set when its subject names an existing case."""
-    previous = (
-        Case.objects.filter(number=mail.case_number).only("number", "pack").first()
-        if mail.case_number
-        else None
-    )
+def named_case(mail: ParsedMail) -> tuple[Case | None, str]:
+    """The case the subject names, if the sender may speak for it, and the case number that
+    was set aside: a case whose customer gave another e-mail address is not urged by a
+    stranger's message (which becomes a new case); one without an address on record is."""
+    if not mail.case_number:
+        return None, ""
+    case = Case.objects.filter(number=mail.case_number).select_related("customer").first()
+    if case is None:
+        return None, ""
+    known = case.customer.email.strip().lower()
+    if known and known != mail.sender_address:
+        return None, case.number
+    return case, ""
+
+
+def intake_data(
+    mail: ParsedMail, *, previous: Case | None, pack: str, request_type: str, now: datetime
+) -> IntakeData:
+    """The intake of ``mail``: about ``previous`` (``repeat_of``) when its subject named a
+    case of the sender (``named_case``), else a new case of ``pack``."""
     return IntakeData(
         pack=previous.pack if previous else pack,
         channel="email",
@@ -99,7 +116,8 @@ def ingest_mail(
     seen = InboundMail.objects.filter(message_id=mail.message_id).select_related("case").first()
     if seen is not None:
         return MailOutcome("duplicate", seen.case.number)
-    data = intake_data(mail, pack=pack, request_type=request_type, now=now)
+    previous, other_customers = named_case(mail)
+    data = intake_data(mail, previous=previous, pack=pack, request_type=request_type, now=now)
     try:
         with transaction.atomic():
             result = intake_case(actor=SYSTEM, data=data, now=now)
@@ -120,7 +138,7 @@ def ingest_mail(
         if seen is None:
             raise
         return MailOutcome("duplicate", seen.case.number)
-    return MailOutcome(kind, result.case.number, stored, refused)
+    return MailOutcome(kind, result.case.number, stored, refused, other_customers)
 
 
 def _store_attachments(
