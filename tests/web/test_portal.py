@@ -267,3 +267,23 @@ def test_portal_in_english(org):
     client = Client(headers={"accept-language": "en"})
     page = client.get("/portal/").content.decode()
     assert "Track a case" in page
+
+
+def test_staff_see_the_customers_own_steps_as_the_customers(client, org, client_as):
+    photo = SimpleUploadedFile("楼道.png", PNG, content_type="image/png")
+    response = client.post("/portal/submit/property/", {**form(), "attachments": [photo]})
+    number = number_of(response)
+    page = client_as("dispatcher").get(f"/console/cases/{number}/").content.decode()
+    assert "收到附件" in page
+    assert "case.attachment_added" not in page
+    assert re.search(r"· 客户</span>", page)
+
+
+def test_online_submissions_reach_the_top_units_agents(client, org, client_as, settings):
+    number = number_of(submit(client))
+    assert Case.objects.get().intake_unit.code == "hq"  # the top of the test organisation
+    assert client_as("agent").get(f"/console/cases/{number}/").status_code == 200
+    assert client_as("agent_north").get(f"/console/cases/{number}/").status_code == 404
+    settings.TOUSU_PORTAL_UNIT = "north"
+    other = number_of(submit(client, phone="13812340000"))
+    assert client_as("agent_north").get(f"/console/cases/{other}/").status_code == 200

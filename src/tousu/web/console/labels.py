@@ -178,6 +178,7 @@ EVENTS = {
     "case.corrective": _("纠正措施"),
     "case.prevention": _("预防措施"),
     "case.personal_data_viewed": _("查看客户个人信息"),
+    "case.attachment_added": _("收到附件"),
 }
 
 # Why the lifecycle refuses a move (the guards' explanations in tousu.rules.lifecycle).

@@ -151,13 +151,20 @@ def _detail(event: Event, pack: Pack, units: Mapping[str, str]) -> list[str]:
     return lines
 
 
+def _actor(event: Event) -> str:
+    """The staff member; else the customer (portal, public API) or the system."""
+    if event.actor_id:
+        return event.actor.display_name or event.actor.username
+    return _("客户") if (event.data or {}).get("by") == "customer" else _("系统")
+
+
 def timeline(events: list[Event], pack: Pack, units: Mapping[str, str]) -> list[TimelineEntry]:
     """Newest first."""
     entries = [
         TimelineEntry(
             at=e.at,
             title=labels.label(labels.EVENTS, e.kind),
-            actor=(e.actor.display_name or e.actor.username) if e.actor_id else _("系统"),
+            actor=_actor(e),
             kind=e.kind,
             details=_detail(e, pack, units),
         )
