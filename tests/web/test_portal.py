@@ -267,6 +267,18 @@ def test_portal_in_english(org):
     client = Client(headers={"accept-language": "en"})
     page = client.get("/portal/").content.decode()
     assert "Track a case" in page
+    for path in ("/portal/", "/portal/track/"):
+        text = client.get(path).content.decode().replace("中文", "")  # the language button
+        assert not re.findall(r"[\u4e00-\u9fff]+", text), path  # every label translated
+    text = client.post("/portal/track/", {"number": "1"}).content.decode().replace("中文", "")
+    assert not re.findall(r"[\u4e00-\u9fff]+", text)
+    from tousu.packs.registry import active_pack
+
+    pack = active_pack("internet").pack
+    text = client.get("/portal/submit/internet/").content.decode().replace("中文", "")
+    for name in sorted([pack.name, *(c.name for c in pack.categories)], key=len, reverse=True):
+        text = text.replace(name, "")  # pack data is shown as the pack writes it
+    assert not re.findall(r"[\u4e00-\u9fff]+", text)
 
 
 def test_staff_see_the_customers_own_steps_as_the_customers(client, org, client_as):
