@@ -434,3 +434,31 @@ def test_limits_hold_across_clients_with_the_shared_redis_cache(org, settings):
     assert server.keys(f"{prefix}:*:tousu:rl:submit-phone:*")  # counted in Redis itself
     for key in server.keys(f"{prefix}:*"):
         server.delete(key)
+
+
+def test_json_body_is_refused_with_the_form_fields_named(client, org):
+    response = client.post(f"{BASE}/cases", {"pack": "property"}, content_type="application/json")
+    assert response.status_code == 422
+    assert {"request_type", "description"} <= {f["field"] for f in error(response)["fields"]}
+    assert not Case.objects.exists()
+
+
+def test_anonymous_report_without_anything_to_check_is_not_accepted(client, org):
+    response = submit(
+        client,
+        pack="internet",
+        request_type="report",
+        category="",
+        anonymous="true",
+        name="",
+        phone="",
+        location="",
+        description="听说有人违规",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "invalid"
+    tracked = client.get(f"{BASE}/cases/{body['number']}", {"code": body["follow_up_code"]}).json()
+    assert [s["step"] for s in tracked["timeline"]] == ["received", "not_accepted"]
+    assert tracked["timeline"][1]["detail"]["reason"]
+    assert tracked["actions"] == []
