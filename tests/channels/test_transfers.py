@@ -71,6 +71,7 @@ def test_deadline_survives_later_clock_refreshes(org, tmp_path):
     )  # fmt: skip
     case = Case.objects.get()
     assert case.channel == "headquarters" and "regulator" not in case.facts
+    assert case.references == {"transfer_ref": "R-1"}  # no sender given: no empty entry
     case = act(org, "dispatcher", "dispatch", case, units=["eng"], now=at("2026-12-05 11:00"))
     case.refresh_from_db()
     assert case.status == "dispatched"
@@ -108,6 +109,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_problem(org, tmp_pa
          "13600006666", "截止日期早于转办时间"],
         ["R-6", "市通信管理局", "telecom", "", "2026-12-20", "2026-12-04", "孙先生",
          "13600007777", "编号重复"],
+        ["", "市通信管理局", "telecom", "", "", "2026-12-04", "周先生", "13600008888", "缺编号"],
     ]  # fmt: skip
     path = write_xlsx(tmp_path / "bad.xlsx", HEAD, rows)
     assert main(["import", str(path)]) == 2
@@ -119,7 +121,9 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_problem(org, tmp_pa
     assert f"{path}:6: customer_phone: a way to reach the customer is required" in err
     assert f"{path}:7: deadline: statutory_reply_until is not after received_at" in err
     assert f"{path}:8: sender_ref: repeats row 7 of this file" in err
-    assert "有错误的行 5" in captured.out
+    assert f"{path}:9: sender_ref: sender_ref is required" in err
+    assert f"{path}:9: deadline: deadline is required" in err
+    assert "有错误的行 6" in captured.out
     assert "没有导入任何案件" in captured.out
     assert Case.objects.count() == 0  # the two good rows were rolled back too
 
@@ -201,3 +205,18 @@ def test_english_catalogue(org, tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"{path}:2: new case {Case.objects.get().number}" in out
     assert "1 rows: 1 new cases, 0 imported before, 0 rows with errors" in out
+
+
+def test_console_shows_the_senders_reference(org, tmp_path, capsys):
+    from django.test import Client
+
+    path = write_xlsx(tmp_path / "transfer.xlsx", HEAD, good_rows()[:1])
+    assert main(["import", str(path)]) == 0
+    client = Client()
+    client.force_login(org.users["dispatcher"])
+    page = client.get(f"/console/cases/{Case.objects.get().number}/").content.decode()
+    assert "<dt>来文编号</dt><dd>京信管〔2026〕301号</dd>" in page
+    assert "<dt>来文单位</dt><dd>市通信管理局</dd>" in page
+    client.post("/console/language/", {"language": "en", "next": "/console/"})
+    page = client.get(f"/console/cases/{Case.objects.get().number}/").content.decode()
+    assert "<dt>Sender&#x27;s reference</dt><dd>京信管〔2026〕301号</dd>" in page

@@ -145,7 +145,11 @@ def _moment(
 
 def row_intake(row: Row, defaults: Defaults, now: datetime) -> IntakeData:
     """The intake of one row; _RowInvalid lists every problem the row has on its own."""
-    problems: list[RowProblem] = []
+    problems = [
+        RowProblem(row.number, column, f"{column} is required")
+        for column in ("sender_ref", "deadline")
+        if column not in row.values
+    ]
     channel_text = _text(row, "channel") or defaults.channel
     channel = TRANSFER_CHANNELS.get(channel_text.lower(), "")
     if not channel:
@@ -180,12 +184,14 @@ def row_intake(row: Row, defaults: Defaults, now: datetime) -> IntakeData:
             address=_text(row, "customer_address"),
         ),
         facts={"regulator": True} if channel == "regulator" else {},
-        references={
-            "transfer_ref": _text(row, "sender_ref"),
-            "transfer_from": _text(row, "sender"),
-        },
+        references=_references(row),
         statutory_reply_until=deadline,
     )
+
+
+def _references(row: Row) -> dict[str, str]:
+    refs = {"transfer_ref": _text(row, "sender_ref"), "transfer_from": _text(row, "sender")}
+    return {key: value for key, value in refs.items() if value}
 
 
 def _category(pack: str, text: str) -> str:

@@ -93,7 +93,11 @@ def _customer(case: Case, reveal: bool) -> list[Row]:
 
 
 def _references(case: Case, reveal: bool) -> list[Row]:
-    names = dict(REFERENCES) | {"phone": gettext_lazy("电话")}
+    names = dict(REFERENCES) | {
+        "phone": gettext_lazy("电话"),
+        "transfer_ref": gettext_lazy("来文编号"),  # transferred by a regulator / headquarters
+        "transfer_from": gettext_lazy("来文单位"),
+    }
     rows = []
     for key, value in (case.references or {}).items():
         text = str(value)
