@@ -4,8 +4,10 @@ picks October 2026, and ECharts draws the bar charts (a canvas in each chart box
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from tests.reports.data import build
+from tousu.reports.periods import last_month
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +18,7 @@ def test_supervisor_sees_the_october_analysis_with_charts(desk, org):
     page = supervisor.page
     page.click("nav.mainnav >> text=统计分析")
     page.wait_for_selector("#report-form")
-    assert page.input_value("#month") == "2026-11"  # last month by default
+    assert page.input_value("#month") == last_month(timezone.now()).code  # the default
     page.fill("#month", "2026-10")
     with page.expect_navigation():
         page.click("#report-form button[type=submit]")

@@ -4,6 +4,8 @@ the quality brief for hot and major complaints."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 import pytest
 from ninja import NinjaAPI
 from ninja.testing import TestClient
@@ -18,7 +20,7 @@ from tousu.cases.services import Actor
 from tousu.reports import corrective
 from tousu.reports.brief import build_brief
 from tousu.reports.models import CorrectiveAction
-from tousu.reports.periods import parse_period
+from tousu.reports.periods import SHANGHAI, parse_period
 from tousu.reports.stats import make_scope
 from tousu.rules.errors import Conflict
 
@@ -29,6 +31,8 @@ errors.install(_api)
 _api.add_router("/cases", corrective_api.router)
 
 MEASURE = "发布前增加登录接口压力测试，并设置超时告警"
+# a due date ahead of the real clock (the API takes today from it)
+DUE = (datetime.now(SHANGHAI).date() + timedelta(days=40)).isoformat()
 
 
 @pytest.fixture
@@ -58,7 +62,7 @@ def _body(**overrides):
         "kind": "preventive",
         "measure": MEASURE,
         "owner": "manager",
-        "due_on": "2027-01-15",
+        "due_on": DUE,
         **overrides,
     }
 
@@ -67,11 +71,9 @@ def test_record_list_and_verify_through_the_api(api, org, hot):
     created = api("post", f"/{hot.number}/corrective-actions", json=_body())
     assert created.status_code == 201
     action = created.json()
-    assert (action["owner"], action["due_on"], action["verify_from"]) == (
-        "manager",
-        "2027-01-15",
-        "2027-02-01",
-    )
+    assert (action["owner"], action["due_on"]) == ("manager", DUE)
+    assert action["verify_from"] == corrective.verify_from(date.fromisoformat(DUE)).isoformat()
+    assert action["verify_from"].endswith("-01") and action["verify_from"] > DUE
     assert action["state"] == "open"
     listed = api("get", f"/{hot.number}/corrective-actions", user="auditor").json()
     assert [a["measure"] for a in listed] == [MEASURE]
@@ -80,8 +82,8 @@ def test_record_list_and_verify_through_the_api(api, org, hot):
     early = api(
         "post", f"/{hot.number}/corrective-actions/{action['id']}/verify", json={"effective": True}
     )
-    assert early.status_code == 409  # today (2026-12) is before the month after the due date
-    assert "2027-02-01" in early.json()["error"]["message"]
+    assert early.status_code == 409  # today is before the month after the due date
+    assert action["verify_from"] in early.json()["error"]["message"]
 
 
 def test_verification_from_the_following_month_once(org, hot):
