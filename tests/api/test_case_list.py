@@ -212,3 +212,51 @@ def test_list_query_count_does_not_grow_with_the_page(api_as, org, make_case):
         make_case(complained_unit="eng")
     assert queries_for_page() == few
     assert few <= 4  # token, page, count, pack versions
+
+
+@pytest.mark.parametrize("sort_limit", [20_000, 2], ids=["short_range_sorted", "long_range_walked"])
+def test_overdue_false_and_created_ranges_keep_the_due_order_on_every_page(
+    api_as, make_case, monkeypatch, sort_limit
+):
+    """``overdue=false`` and created ranges are read in another form of the due order
+    (queries.ordering_of): the same cases, in the same order, page after page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tousu.cases import queries
+    from tousu.cases.models import Case
+
+    monkeypatch.setattr(queries, "CREATED_SORT_LIMIT", sort_limit)
+    made = [make_case(now=at(f"2026-11-{d:02d} 09:00")) for d in range(1, 9)]
+    now = timezone.now()
+    day = timedelta(days=1)
+    dues = [now + 3 * day, None, now - day, now + day, None, now + 3 * day, now + 9 * day, None]
+    for case, due in zip(made, dues, strict=True):
+        Case.objects.filter(pk=case.pk).update(next_due_at=due, overdue=False)
+    Case.objects.filter(pk=made[6].pk).update(overdue=True)  # flagged, though due later
+    Case.objects.filter(pk=made[7].pk).update(next_due_at=now + 2 * day)
+    api = api_as("dispatcher")
+    order = [made[i].number for i in (2, 3, 7, 0, 5, 6, 1, 4)]  # due ties by number, none last
+    assert numbers(api.get("/cases", {"page_size": 100})) == order
+
+    def paged(params: dict) -> list[str]:
+        listed, page = [], 1
+        while rows := numbers(api.get("/cases", {**params, "page_size": 3, "page": page})):
+            listed += rows
+            page += 1
+        return listed
+
+    after, before = "2026-11-03T00:00:00+08:00", "2026-11-06T00:00:00+08:00"
+    not_overdue = {made[i].number for i in (0, 1, 3, 4, 5, 7)}
+    for params, kept in [
+        ({"overdue": "false"}, not_overdue),
+        ({"created_after": after}, {c.number for c in made[2:]}),
+        ({"created_before": before}, {c.number for c in made[:5]}),
+        ({"created_after": after, "created_before": before}, {c.number for c in made[2:5]}),
+        ({"overdue": "false", "created_after": after}, not_overdue & {c.number for c in made[2:]}),
+    ]:
+        expected = [n for n in order if n in kept]
+        assert paged(params) == expected, params
+        body = api.get("/cases", {**params, "page_size": 2}).json()
+        assert (body["count"], body["count_exact"]) == (len(expected), True), params

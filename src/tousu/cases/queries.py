@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from tousu.cases.models import Case, Event, PersonalDataView, Proposal, WorkOrder
 from tousu.cases.search import filter_by_keywords
@@ -70,6 +71,39 @@ ORDERINGS = {
     "-created_at": ("-created_at", "-id"),
 }
 
+# The "due" order written as one key: a case without a deadline sorts as due at FAR_DUE, after
+# every real deadline, as NULLS LAST puts it. Same order, other plans on PostgreSQL: the
+# partial index ``case_open_due_order`` (migration cases/0012) holds this key over cases not
+# flagged overdue, so ``overdue=false`` is a range of it starting now; no index serves it for
+# other filters, so a short created range is read from ``case_created`` and sorted, instead of
+# walking the due index past the older cases (whose deadlines come first).
+FAR_DUE = datetime(9999, 12, 31, tzinfo=UTC)
+DUE_KEY = Coalesce(F("next_due_at"), Value(FAR_DUE))
+DUE_BY_KEY = (DUE_KEY.asc(), "number")
+# A created range of at most this many cases is sorted; a longer one walks the due index,
+# where its cases are frequent enough to fill a page soon.
+CREATED_SORT_LIMIT = 20_000
+
+
+def ordering_of(f: CaseFilters) -> tuple[Any, ...]:
+    """The ORDER BY of a list: the requested order; for "due" with a created range of at most
+    ``CREATED_SORT_LIMIT`` cases (one capped count) or with ``overdue=false``, the same order
+    in the form whose plan reads only the rows wanted."""
+    if f.ordering in ORDERINGS and f.ordering != "due":
+        return ORDERINGS[f.ordering]
+    if f.overdue is False:
+        return DUE_BY_KEY
+    if f.created_after or f.created_before:
+        created = Case.objects.all()
+        if f.created_after:
+            created = created.filter(created_at__gte=f.created_after)
+        if f.created_before:
+            created = created.filter(created_at__lt=f.created_before)
+        if created.values("pk")[: CREATED_SORT_LIMIT + 1].count() <= CREATED_SORT_LIMIT:
+            return DUE_BY_KEY
+    return ORDERINGS["due"]
+
+
 # Columns a list row never shows; the search text and the raw script can be large.
 _ROW_DEFERRED = ("search_text", "script", "facts", "references", "findings", "root_cause")
 # Rows joined to a shown case. The pack version comes in the same query, without its source
@@ -108,8 +142,8 @@ def _filter_cases(cases: QuerySet[Case], f: CaseFilters, now: datetime) -> Query
         cases = cases.filter(pk__in=WorkOrder.objects.filter(unit__code=f.unit).values("case_id"))
     if f.overdue is True:
         cases = cases.filter(_overdue(now))
-    elif f.overdue is False:
-        cases = cases.exclude(_overdue(now))
+    elif f.overdue is False:  # = NOT (overdue OR next_due_at < now), NULL due included
+        cases = cases.alias(due_key=DUE_KEY).filter(overdue=False, due_key__gte=now)
     if f.created_after:
         cases = cases.filter(created_at__gte=f.created_after)
     if f.created_before:
@@ -143,12 +177,15 @@ def attach_pack_versions(cases: Iterable[Case]) -> None:
             case.pack_version = versions[case.pack_version_id]
 
 
-def _paginate(rows: QuerySet[T], filtered: QuerySet[Any], page: int, page_size: int) -> Page[T]:
-    """Slice ``rows`` (ordered, with its joins); count ``filtered`` (the bare filter)."""
+def _paginate(
+    rows: QuerySet[T], filtered: QuerySet[Any], page: int, page_size: int, *, sliced: bool = False
+) -> Page[T]:
+    """Slice ``rows`` (ordered, with its joins; ``sliced``: they are the page already); count
+    ``filtered`` (the bare filter)."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
     offset = (page - 1) * page_size
-    items = list(rows[offset : offset + page_size])
+    items = list(rows if sliced else rows[offset : offset + page_size])
     if (items and len(items) < page_size) or (page == 1 and not items):
         return Page(items, offset + len(items), True, page, page_size)  # the last page
     counted = filtered.order_by().values("pk")[: COUNT_LIMIT + 1].count()
@@ -161,13 +198,23 @@ def case_page(
 ) -> Page[Case]:
     """A page of the cases ``user`` may see, filtered and ordered (SPEC §10 GET /cases)."""
     cases = _filter_cases(visible_cases(user, Case.objects.all()), filters, now)
+    ordering = ordering_of(filters)
+    shown, sliced = cases, ordering is DUE_BY_KEY and not filters.q.strip()
+    if sliced:
+        # the page's ids first (sorted without joins), then its rows: otherwise PostgreSQL
+        # joins customer, units… to every case of a created range before sorting them. (Not
+        # with ``q``: its raw SQL names the table, which a subquery renames.)
+        size = max(1, min(page_size, MAX_PAGE_SIZE))
+        offset = (max(1, page) - 1) * size
+        ids = cases.order_by(*ordering).values("pk")[offset : offset + size]
+        shown = Case.objects.filter(pk__in=ids)
     rows = (
-        cases.select_related(*_ROW_RELATED)
+        shown.select_related(*_ROW_RELATED)
         .annotate(repeat_of_number=F("repeat_of__number"))
         .defer(*_ROW_DEFERRED, *_PACK_DEFERRED)
-        .order_by(*ORDERINGS.get(filters.ordering, ORDERINGS["due"]))
+        .order_by(*ordering)
     )
-    return _paginate(rows, cases, page, page_size)
+    return _paginate(rows, cases, page, page_size, sliced=sliced)
 
 
 def case_detail(user: User, number: str) -> Case:
