@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from tousu.cases.models import MAX_DESCRIPTION, MAX_NOTE, MAX_SHORT_TEXT, Case
 from tousu.cases.services import SYSTEM, CustomerData, IntakeData, intake_case
 from tousu.cases.services.common import resolve_now
+from tousu.cases.services.receiving import place_in_receiving_unit
 from tousu.channels.mail import ParsedMail
 from tousu.channels.models import InboundMail
 from tousu.rules.errors import RuleError
@@ -122,6 +123,8 @@ def ingest_mail(
         with transaction.atomic():
             result = intake_case(actor=SYSTEM, data=data, now=now)
             kind = "urged" if not result.created else ("repeat" if data.repeat_of else "created")
+            if result.created:
+                place_in_receiving_unit(result.case)
             InboundMail.objects.create(
                 message_id=mail.message_id,
                 case=result.case,

@@ -27,7 +27,9 @@ from django.utils import timezone
 from tousu.cases.models import Case
 from tousu.cases.services import SYSTEM, CustomerData, IntakeData, intake_case
 from tousu.cases.services.common import resolve_now
+from tousu.cases.services.receiving import place_in_receiving_unit, receiving_unit
 from tousu.channels.transfer_file import Cell, Row
+from tousu.org.models import Unit
 from tousu.packs.registry import active_pack
 from tousu.rules.errors import RuleError
 
@@ -239,6 +241,7 @@ class _Run:
     earlier: dict[tuple[str, str], str]  # (channel, reference) → case imported before
     report: ImportReport = field(default_factory=ImportReport)
     seen: dict[tuple[str, str], int] = field(default_factory=dict)  # → first row in this file
+    unit: Unit | None = field(default_factory=receiving_unit)  # whose agents queue the cases
 
 
 def import_transfers(
@@ -284,6 +287,7 @@ def _import_row(run: _Run, row: Row) -> None:
     try:
         with transaction.atomic():  # a savepoint: a refused row leaves nothing behind
             case = intake_case(actor=SYSTEM, data=data, now=run.now).case
+            place_in_receiving_unit(case, run.unit)
     except RuleError as exc:
         report.problems.extend(_problems_of(row.number, exc))
         return

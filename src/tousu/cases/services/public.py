@@ -18,7 +18,6 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 
 from tousu.cases.attachments import check_files, store_attachment
@@ -27,7 +26,7 @@ from tousu.cases.services.actions import appeal_case, follow_up_case
 from tousu.cases.services.common import CUSTOMER, pack_for, resolve_now, state_of
 from tousu.cases.services.handling import customer_accept, customer_reject
 from tousu.cases.services.intake import CustomerData, IntakeData, intake_case
-from tousu.org.models import Unit
+from tousu.cases.services.receiving import receiving_unit
 from tousu.packs.registry import active_pack
 from tousu.rules import lifecycle
 from tousu.rules import public as rules
@@ -92,16 +91,6 @@ def _intake_data(sub: Submission) -> IntakeData:
         occurred_at=sub.occurred_at,
         facts=facts,
     )
-
-
-def receiving_unit() -> Unit | None:
-    """The unit whose agents take online submissions into their queue: the unit coded
-    ``TOUSU_PORTAL_UNIT``, else the top of the organisation (the first active unit without a
-    parent). Without it, only roles that see every case would find them."""
-    units = Unit.objects.filter(active=True)
-    if code := settings.TOUSU_PORTAL_UNIT:
-        return units.filter(code=code).first()
-    return units.filter(parent=None).order_by("code").first()
 
 
 def submit(*, submission: Submission, now: datetime | None = None) -> Submitted:
