@@ -84,3 +84,18 @@ def test_sweep_events_notify_overdue_and_escalated(org):
     templates = set(Notification.objects.filter(kind="case.escalated")
                     .values_list("template", flat=True))  # fmt: skip
     assert templates == {"overdue", "escalated"}
+
+
+def test_with_the_broker_unreachable_the_rows_are_built_in_process(
+    org, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    case = intake(org, category="equipment", now=at("2026-11-02 09:00"))
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionRefusedError("broker at redis://127.0.0.1:1 refused the connection")
+
+    monkeypatch.setattr(jobs.notify_event, "delay", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(org, "dispatcher", "dispatch", case, units=["eng"], now=at("2026-11-02 09:05"))
+    assert "not queued; building it here" in caplog.text
+    assert [r[2] for r in sent("work_order.issued")] == ["handler_eng", "handler_eng2"]
