@@ -182,7 +182,8 @@ def test_ensure_demo_data_is_idempotent(db):
     first = demo.ensure_demo_data(cases=30, now=now)
 
     assert first.failures == []
-    assert (first.cases_created, first.cases_total) == (30, 30)
+    total = 30 + demo.SURGE_CASES  # the planted rise of the 预警 panel comes on top
+    assert (first.cases_created, first.cases_total) == (total, total)
     assert len(set(first.packs)) == 6
     assert sum(1 for count in first.by_status.values() if count) >= 5
     roles = {u.role for u in first.users}
@@ -201,7 +202,7 @@ def test_ensure_demo_data_is_idempotent(db):
 
     second = demo.ensure_demo_data(cases=30, now=at("2026-11-21 10:00"))
 
-    assert (second.cases_created, second.cases_total) == (0, 30)
+    assert (second.cases_created, second.cases_total) == (0, total)
     assert second.by_status == first.by_status
     assert (Unit.objects.count(), User.objects.count()) == counts
 

@@ -39,6 +39,11 @@ SEED = 20261124
 DEFAULT_CASES = 300
 SPAN_DAYS = 60
 KEY_PREFIX = "demo-"
+# A planted rise for the dashboard's 预警 panel: SURGE_CASES complaints of one category at one
+# place over the last SURGE_DAYS days (their own random stream, so the other cases stay put).
+SURGE_CASES = 8
+SURGE_DAYS = 3
+SURGE_PACK = "property"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # code, name, kind, parent, routing keys (every routing key of every builtin pack has a unit;
@@ -249,6 +254,27 @@ class Planner:
         data.received_at = plan.start
         data.occurred_at = plan.start - _minutes(rng, 30, 60 * 24 * 3)
         return plan
+
+    def surge(self, first_index: int, now: datetime) -> list[Plan]:
+        """SURGE_CASES new complaints, one category and one place, in the last SURGE_DAYS days:
+        far above that group's weekly level, so the warnings task raises an alert."""
+        rng = random.Random(SEED + 1)
+        pack = next((p for p in self.packs if p.code == SURGE_PACK), self.packs[0])
+        category = next(c for c in pack.categories if not pack.children(c.code))
+        request_type = "complaint" if "complaint" in pack.request_types else pack.request_types[0]
+        plans, place = [], ""
+        for n in range(SURGE_CASES):
+            data = text.intake_data(rng, pack, category, request_type)
+            place = place or data.location
+            data.location = place
+            plan = Plan(first_index + n, pack, data, Flow(rng, pack, False).registered())
+            total = sum((s.after for s in plan.steps), timedelta())
+            ago = timedelta(days=SURGE_DAYS) * (n + 0.5) / SURGE_CASES
+            plan.start = (now - ago - total).replace(microsecond=0)
+            data.received_at = plan.start
+            data.occurred_at = plan.start - _minutes(rng, 30, 600)
+            plans.append(plan)
+        return plans
 
     def _request_type(self, pack: Pack, category: Category, target: Status) -> str:
         needs_follow_up = sorted(pack.follow_up.required_for & set(pack.request_types))
@@ -507,11 +533,13 @@ def _run(plan: Plan, users: dict[str, User]) -> bool:
 def _plans(count: int, packs: list[Pack], units: dict[str, Unit], now: datetime) -> Iterator[Plan]:
     planner = Planner(random.Random(SEED), packs, units)
     plans = [planner.plan(i + 1, now) for i in range(count)]
+    plans += planner.surge(count + 1, now) if count else []
     yield from sorted(plans, key=lambda p: p.start)  # numbers follow intake time
 
 
 def ensure_demo_data(cases: int = DEFAULT_CASES, now: datetime | None = None) -> DemoSummary:
-    """Install the builtin packs, the demo units and users, and ``cases`` demo cases, once."""
+    """Install the builtin packs, the demo units and users, and ``cases`` demo cases plus the
+    ``SURGE_CASES`` of the planted rise, once."""
     started = time.monotonic()
     now = now or timezone.now()
     install_builtin_packs()
@@ -520,7 +548,7 @@ def ensure_demo_data(cases: int = DEFAULT_CASES, now: datetime | None = None) ->
     users = ensure_users(units)
     existing = IdempotencyKey.objects.filter(user=users["agent"], key__startswith=KEY_PREFIX)
     created, failures = 0, []
-    if existing.count() < cases:
+    if existing.count() < cases + (SURGE_CASES if cases else 0):
         for plan in _plans(cases, packs, units, now):
             try:
                 created += _run(plan, users)

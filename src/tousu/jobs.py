@@ -2,8 +2,9 @@
 
 The broker is ``settings.BROKER_URL`` (``TOUSU_BROKER_URL`` or ``REDIS_URL``): Redis
 (``redis://``) or RabbitMQ (``amqp://``). With no broker, tasks run eagerly in the caller's
-process (``CELERY_TASK_ALWAYS_EAGER``) and ``start_inprocess_scheduler`` runs the schedule on
-a daemon thread, which is how ``tousu demo`` works with nothing installed.
+process (``CELERY_TASK_ALWAYS_EAGER``) and ``start_inprocess_scheduler`` runs the same
+``BEAT_SCHEDULE`` (every entry at its interval) on a daemon thread, which is how ``tousu demo``
+works with nothing installed.
 
 Tasks take ids or ISO times, call one service function, and are safe to run twice: the
 sweep records what it did per row, and a delivery claims its row before sending.
@@ -16,7 +17,9 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from datetime import datetime
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import Celery
@@ -88,29 +91,65 @@ def raise_warnings(now_iso: str | None = None) -> int:
     return raise_alerts(now).new
 
 
-def run_schedule_once() -> None:
-    """What beat would start this minute, run here: the sweep, then pending retries."""
+def every_seconds(entry: dict[str, Any]) -> float:
+    """A beat entry's interval in seconds (a number or a timedelta; beat accepts both)."""
+    schedule = entry["schedule"]
+    if isinstance(schedule, timedelta):
+        return schedule.total_seconds()
+    if isinstance(schedule, int | float):
+        return float(schedule)
+    raise TypeError(f"beat entry {entry['task']!r}: the in-process scheduler takes intervals only")
+
+
+def run_schedule_once(names: Iterable[str] | None = None) -> list[str]:
+    """Run the ``BEAT_SCHEDULE`` entries ``names`` (default: every entry) here, one after the
+    other, as beat would have a worker run them; returns the task names run. A failed task is
+    logged and the others still run; the next round tries it again."""
     from django.db import close_old_connections
 
-    try:
-        sweep()
-        retry_notifications()
-    except Exception:  # a failed round is logged; the next one tries again
-        log.exception("in-process sweep failed")
-    finally:
-        close_old_connections()
+    chosen = list(BEAT_SCHEDULE) if names is None else list(names)
+    ran = []
+    for name in chosen:
+        entry = BEAT_SCHEDULE[name]
+        try:
+            app.tasks[entry["task"]](*entry.get("args", ()), **entry.get("kwargs", {}))
+            ran.append(entry["task"])
+        except Exception:
+            log.exception("in-process task %s failed", entry["task"])
+        finally:
+            close_old_connections()
+    return ran
 
 
-def start_inprocess_scheduler(interval_seconds: float = SWEEP_EVERY_SECONDS) -> threading.Event:
-    """Run the schedule every ``interval_seconds`` on a daemon thread (no broker needed).
+def due_entries(next_run: dict[str, float], now: float) -> list[str]:
+    """The entries whose time has come at ``now`` (monotonic seconds); moves each one's next
+    run on by its interval (from now, so a long pause does not run it twice)."""
+    due = [name for name, at in next_run.items() if at <= now]
+    for name in due:
+        next_run[name] = now + every_seconds(BEAT_SCHEDULE[name])
+    return due
+
+
+def start_inprocess_scheduler(
+    tick_seconds: float | None = None, clock: Callable[[], float] = time.monotonic
+) -> threading.Event:
+    """Run ``BEAT_SCHEDULE`` on a daemon thread (no broker needed): every entry at its own
+    interval, counted from now (``run_schedule_once()`` runs them all at start-up). The thread
+    wakes every ``tick_seconds`` (default: the shortest interval) to see what is due.
 
     Returns an Event; set it to stop the thread. The thread dies with the process.
     """
+    intervals = {name: every_seconds(entry) for name, entry in BEAT_SCHEDULE.items()}
+    tick = tick_seconds if tick_seconds is not None else min(intervals.values())
+    started = clock()
+    next_run = {name: started + seconds for name, seconds in intervals.items()}
     stop = threading.Event()
 
     def loop() -> None:
-        while not stop.wait(interval_seconds):
-            run_schedule_once()
+        while not stop.wait(tick):
+            due = due_entries(next_run, clock())
+            if due:
+                run_schedule_once(due)
 
     threading.Thread(target=loop, name="tousu-scheduler", daemon=True).start()
     return stop

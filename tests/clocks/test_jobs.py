@@ -29,8 +29,10 @@ def test_sweep_task_takes_an_iso_time_and_is_safe_to_repeat(org):
 
 def test_inprocess_scheduler_runs_the_schedule_on_a_timer(monkeypatch):
     ran = threading.Event()
-    monkeypatch.setattr(jobs, "run_schedule_once", ran.set)
-    stop = jobs.start_inprocess_scheduler(interval_seconds=0.01)
+    monkeypatch.setattr(jobs, "run_schedule_once", lambda names: ran.set())
+    stop = jobs.start_inprocess_scheduler(
+        tick_seconds=0.01, clock=iter(range(0, 10**9, 60)).__next__
+    )
     try:
         assert ran.wait(timeout=5)
     finally:
