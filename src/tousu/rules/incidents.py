@@ -8,6 +8,9 @@ this), with the place cut out of each text because it is compared on its own. Th
 coefficient beat the Jaccard index on every measured set; both are here. The thresholds were
 measured on generated complaints (``docs/rules.md``, ``tests/rules/test_incidents.py``).
 
+``size_rules`` reads a pack's grading rules once for the group sizes that change a grade, so
+that a join regrades the other members only when the incident reaches one of them.
+
 Pure: the service layer (``tousu.cases.incidents``) finds the candidates and the window.
 """
 
@@ -15,8 +18,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from tousu.rules.grading import RuleLike
 
 # Measured on generated complaints (docs/rules.md § Incidents): with a named place that
 # matches, 0.30 joins about 1 in 70 different matters at the same place; without a place the
@@ -193,3 +199,74 @@ def best_match(
 def incident_key(category: str, place: str) -> str:
     """A readable key for an incident: category and normalised place."""
     return f"{category}:{normalise(place)}"[:200]
+
+
+# --- group-size thresholds (SPEC §4: the group size drives severity) --------------------------
+
+# The grading facts an incident's size feeds (tousu.cases.services.grading.case_facts).
+COUNT_FACTS = frozenset({"complainant_count", "households", "same_matter_month"})
+
+
+def _least_count(op: str, value: object) -> int | None:
+    """The smallest whole count that satisfies ``op value``, or None for other operators."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        return None
+    try:
+        limit = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    if op == "at_least":
+        return max(int(limit.to_integral_value(rounding=ROUND_CEILING)), 0)
+    if op == "more_than":
+        return max(int(limit.to_integral_value(rounding=ROUND_FLOOR)) + 1, 0)
+    return None
+
+
+def _counts_only(rule: RuleLike) -> bool:
+    return any(c.fact in COUNT_FACTS for c in rule.conditions) and all(
+        c.fact in COUNT_FACTS or c.fact == "category" for c in rule.conditions
+    )
+
+
+@dataclass(frozen=True)
+class SizeRules:
+    """What a pack's grading rules make of an incident's counts, computed once per pack.
+
+    ``thresholds``: per count fact, the counts at which some rule's condition starts to hold;
+    a grade can change on a join only when a count reaches one of them. ``rules``: the rules
+    that read nothing but counts (and the category), so one evaluation serves every member of
+    the incident. ``mixed``: whether some rule also reads a case's own facts, so that the
+    members must each be graded in full when a threshold is crossed."""
+
+    thresholds: Mapping[str, frozenset[int]]
+    rules: tuple[RuleLike, ...]
+    mixed: bool
+
+    def crossed(self, before: Mapping[str, int], after: Mapping[str, int]) -> bool:
+        """Did some count go from below a threshold to at or above it?"""
+        return any(
+            before.get(fact, 0) < t <= after.get(fact, 0)
+            for fact, ts in self.thresholds.items()
+            for t in ts
+        )
+
+
+def size_rules(rules: Iterable[RuleLike]) -> SizeRules:
+    """The incident thresholds and count-only rules of a pack's grading rules."""
+    found: dict[str, set[int]] = {}
+    counts_only: list[RuleLike] = []
+    mixed = False
+    for rule in rules:
+        reads_counts = False
+        for c in rule.conditions:
+            if c.fact not in COUNT_FACTS:
+                continue
+            reads_counts = True
+            least = _least_count(c.op, c.value)
+            if least is not None:
+                found.setdefault(c.fact, set()).add(least)
+        if reads_counts and _counts_only(rule):
+            counts_only.append(rule)
+        elif reads_counts:
+            mixed = True
+    return SizeRules({f: frozenset(ts) for f, ts in found.items()}, tuple(counts_only), mixed)
