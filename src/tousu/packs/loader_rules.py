@@ -6,6 +6,7 @@ reference to an unknown severity, position or category is refused at its own lin
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +17,7 @@ import yaml
 from tousu.packs import schema_rules as sr
 from tousu.packs.yaml_reader import MapView, Reader
 from tousu.rules.durations import Duration
+from tousu.rules.office_hours import OfficeHours, OfficeHoursError, format_range, parse_range
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,7 @@ _SLA_FIELDS = (
     "extension_approvers",
     "pause_on_customer",
     "customer_time_overrides",
+    "office_hours",
     "source",
 )
 
@@ -307,4 +310,28 @@ def read_sla(r: Reader, node: yaml.Node, path: str, refs: Refs) -> sr.SlaSection
         pause_on_customer=v.boolean("pause_on_customer", True),
         customer_time_overrides=v.boolean("customer_time_overrides", False),
         source=v.text("source"),
+        office_hours=_read_office_hours(r, v),
     )
+
+
+def _read_office_hours(r: Reader, v: MapView) -> OfficeHours | None:
+    """``office_hours: ["08:30-12:00", "13:30-17:30"]``: each range checked where it stands,
+    then the overlaps (reported at the later of the two ranges)."""
+    node = v.get("office_hours")
+    if node is None:
+        return None
+    found: list[tuple[tuple[dt.time, dt.time], str, yaml.Node]] = []
+    for item_path, item in r.items(node, v.at("office_hours")):
+        try:
+            found.append((parse_range(r.scalar(item, item_path)), item_path, item))
+        except OfficeHoursError as exc:
+            raise r.fail(item, item_path, str(exc)) from None
+    if not found:
+        raise r.fail(node, v.at("office_hours"), 'list at least one range, e.g. "08:30-12:00"')
+    try:
+        return OfficeHours.of(found_range for found_range, _, _ in found)
+    except OfficeHoursError as exc:
+        # the later of the two ranges: the last one in the file written that way
+        at = [(path, item) for key, path, item in found if format_range(key) == exc.part]
+        item_path, item = at[-1] if at else (v.at("office_hours"), node)
+        raise r.fail(item, item_path, str(exc)) from None

@@ -12,6 +12,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from tousu.rules.durations import Duration
+from tousu.rules.office_hours import OfficeHours
 
 # Facts a grading rule may test. Booleans are set at intake/triage or by events; numbers are
 # counts or yuan; ``unresolved_for`` is the age of an open valid case.
@@ -198,6 +199,8 @@ class SlaSection:
     pause_on_customer: bool  # clocks stop while waiting for the customer
     customer_time_overrides: bool  # a time agreed with the customer replaces the target
     source: str
+    # when working-hour clocks run; None: the calendar's default (rules.office_hours)
+    office_hours: OfficeHours | None = None
 
     def effective(
         self, *, severity: str, request_type: str, category_lineage: tuple[str, ...]

@@ -150,6 +150,15 @@ class BusinessCalendar:
     def office_hours(self) -> OfficeHours:
         return self._office_hours
 
+    def with_office_hours(self, office_hours: OfficeHours | None) -> BusinessCalendar:
+        """The same days and zone with other office hours (None: these); shares the overrides."""
+        if office_hours is None or office_hours == self._office_hours:
+            return self
+        twin = object.__new__(BusinessCalendar)
+        twin._overrides, twin._override_years = self._overrides, self._override_years
+        twin._office_hours, twin._tz = office_hours, self._tz
+        return twin
+
     @property
     def overrides(self) -> Mapping[date, DayOverride]:
         return self._overrides
