@@ -25,14 +25,17 @@ from django.conf import settings
 from django.db import transaction
 
 from tousu.cases.models import ATTACHMENT_SOURCES, Attachment, Case
-from tousu.cases.services.common import SYSTEM, Actor, record, resolve_now
+from tousu.cases.services.common import SYSTEM, Actor, lock_case, record, resolve_now
+from tousu.org.models import User
+from tousu.org.permissions import visible_cases
 from tousu.rules.attachments import (
     MAX_ATTACHMENTS_PER_CASE,
     FileType,
     check_attachment,
     clean_name,
+    staff_may_attach,
 )
-from tousu.rules.errors import ErrorCode, ValidationFailed
+from tousu.rules.errors import ErrorCode, Forbidden, NotFound, ValidationFailed
 
 UPLOAD_FOLDER = "cases"  # under MEDIA_ROOT
 
@@ -131,4 +134,59 @@ def store_attachment(
     return attachment
 
 
-__all__ = ["UPLOAD_FOLDER", "check_files", "path_of", "store_attachment"]
+def _visible_case_id(user: User, number: str) -> int:
+    """The id of case ``number`` if ``user`` may see it (the case page's rule), else NotFound:
+    another unit's case is refused as if it did not exist."""
+    found = visible_cases(user, Case.objects.filter(number=number)).values_list("pk", flat=True)
+    case_id = found.first()
+    if case_id is None:
+        raise NotFound(f"no case numbered '{number}'")
+    return case_id
+
+
+def attachment_for(user: User, number: str, pk: int) -> Attachment:
+    """File ``pk`` of case ``number``, for ``user`` who may see the case; else NotFound."""
+    case_id = _visible_case_id(user, number)
+    attachment = Attachment.objects.filter(case_id=case_id, pk=pk).first()
+    if attachment is None:
+        raise NotFound(f"case {number} has no attachment {pk}")
+    return attachment
+
+
+def add_staff_attachment(
+    *,
+    actor: Actor,
+    number: str,
+    filename: str,
+    content: bytes,
+    content_type: str = "",
+    now: datetime | None = None,
+) -> Attachment:
+    """A staff member adds a file (a scanned letter, a photo from a site visit) to a case they
+    may see; auditors only read (Forbidden). The checks and the event are ``store_attachment``'s;
+    the case is locked so that two uploads cannot pass the per-case limit together."""
+    user = actor.user
+    if user is None or not staff_may_attach(user.role_code):
+        raise Forbidden(f"role '{actor.role}' may not add files to a case")
+    _visible_case_id(user, number)
+    with transaction.atomic():
+        case = lock_case(number)
+        return store_attachment(
+            case=case,
+            filename=filename,
+            content=content,
+            content_type=content_type,
+            source="staff",
+            actor=actor,
+            now=now,
+        )
+
+
+__all__ = [
+    "UPLOAD_FOLDER",
+    "add_staff_attachment",
+    "attachment_for",
+    "check_files",
+    "path_of",
+    "store_attachment",
+]

@@ -16,10 +16,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from tousu.rules.errors import ErrorCode, ValidationFailed
+from tousu.rules.lifecycle import Role
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # one file: 10 MiB (phone photos, scanned letters)
 MAX_ATTACHMENTS_PER_CASE = 20  # files on one case, from every source together
 MAX_NAME_LENGTH = 200  # the original file name is kept, trimmed to this many characters
+# Staff who see a case may add a file to it, except the roles that only read (auditors).
+READ_ONLY_ROLES = frozenset({Role.AUDITOR})
 
 
 @dataclass(frozen=True)
@@ -97,15 +100,35 @@ def check_attachment(filename: str, content: bytes, field: str = "attachment") -
     return kind
 
 
+def staff_may_attach(role: str | None) -> bool:
+    """Whether a staff member of ``role`` may add a file to a case they can see."""
+    return role is not None and role not in READ_ONLY_ROLES
+
+
+def download_name(name: str, pk: int, extension: str) -> str:
+    """An ASCII stand-in for ``name`` (the ``filename=`` of Content-Disposition, for clients
+    that do not read ``filename*``): the name itself when it is plain ASCII, else
+    ``attachment-<pk>.<extension>`` (the name's own extension, else ``extension``)."""
+    plain = clean_name(name)
+    if re.fullmatch(r"[A-Za-z0-9 ._()+-]+", plain):
+        return plain
+    suffix = extension_of(plain) if extension_of(plain).isascii() else ""
+    suffix = suffix or extension
+    return f"attachment-{pk}" + (f".{suffix}" if suffix else "")
+
+
 __all__ = [
     "ACCEPTED",
     "ACCEPTED_EXTENSIONS",
     "MAX_ATTACHMENTS_PER_CASE",
     "MAX_ATTACHMENT_BYTES",
     "MAX_NAME_LENGTH",
+    "READ_ONLY_ROLES",
     "FileType",
     "check_attachment",
     "clean_name",
+    "download_name",
     "extension_of",
     "sniff",
+    "staff_may_attach",
 ]

@@ -43,6 +43,13 @@ KNOWN_MESSAGES = (
     (r"unknown (category|severity|unit|channel|validity|responsibility)",
      gettext_lazy("所选项不存在或已停用。")),
     (r"is for category", gettext_lazy("此脚本不属于所选类别。")),
+    # attachments (tousu.rules.attachments, tousu.cases.attachments)
+    (r"attachment: the file .* is empty", gettext_lazy("文件是空的。")),
+    (r"attachment: the file .* bytes; the limit", gettext_lazy("文件过大：单个附件不超过 10 MB。")),
+    (r"is not an accepted type",
+     gettext_lazy("只能上传 JPG、PNG、GIF、WebP 图片或 PDF 文件（按文件内容判断）。")),
+    (r"the name and the content must agree", gettext_lazy("文件扩展名与文件内容不符。")),
+    (r"files, the limit", gettext_lazy("此投诉单的附件已达上限（20 个）。")),
     (r"is required", gettext_lazy("此项必填。")),
 )
 _LONGER = re.compile(r"longer than (\d+) characters")

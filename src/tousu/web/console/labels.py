@@ -181,6 +181,15 @@ EVENTS = {
     "case.attachment_added": _("收到附件"),
 }
 
+# Where a case's file came from (tousu.cases.models.ATTACHMENT_SOURCES).
+ATTACHMENT_SOURCES = {
+    "portal": _("客户网上提交"),
+    "email": _("电子邮件"),
+    "staff": _("工作人员上传"),
+    "import": _("转办导入"),
+    "api": _("接口"),
+}
+
 # Why the lifecycle refuses a move (the guards' explanations in tousu.rules.lifecycle).
 REFUSALS = {
     "no work order awaits acknowledgement": _("没有待签收的处理单"),

@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.i18n import set_language
 
 from tousu.web.console.views import (
+    attachments,
     auth,
     calendar,
     case,
@@ -34,6 +35,9 @@ urlpatterns = [
     path("cases/<str:number>/", case.case_page, name="case"),
     path("cases/<str:number>/actions/<slug:action>/", case.case_action, name="case_action"),
     path("cases/<str:number>/personal-data/", case.reveal_personal_data, name="case_reveal"),
+    path("cases/<str:number>/attachments/", attachments.add, name="case_attachment_add"),
+    path("cases/<str:number>/attachments/<int:pk>/", attachments.download,
+         name="case_attachment"),
     path("work-orders/<int:pk>/", work_order.work_order_page, name="work_order"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("reports/", reports.reports, name="reports"),

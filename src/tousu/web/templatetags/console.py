@@ -33,6 +33,7 @@ TABLES = {
     "action": labels.ACTIONS,
     "outcome": labels.SCRIPT_OUTCOMES,
     "event": labels.EVENTS,
+    "attachment_source": labels.ATTACHMENT_SOURCES,
 }
 
 
@@ -40,6 +41,14 @@ TABLES = {
 def label(code: object, table: str) -> str:
     """``{{ "closed"|label:"status" }}`` → 已办结 (English: Closed)."""
     return labels.label(TABLES[table], code)
+
+
+@register.filter
+def may_attach(user: object) -> bool:
+    """``{% if user|may_attach %}``: the user may add files to the cases they see."""
+    from tousu.rules.attachments import staff_may_attach
+
+    return staff_may_attach(getattr(user, "role_code", None))
 
 
 @register.simple_tag(takes_context=True)
