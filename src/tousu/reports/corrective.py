@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from tousu.cases.models import Case
 from tousu.cases.services.common import Actor, lock_case, record, required_text, resolve_now
 from tousu.org.models import User
 from tousu.org.permissions import visible_cases
+from tousu.packs.schema import Pack
 from tousu.reports.models import CorrectiveAction
 from tousu.reports.periods import SHANGHAI
 from tousu.rules.errors import Conflict, ErrorCode, Forbidden, NotFound, ValidationFailed
@@ -170,6 +172,39 @@ def list_actions(user: User, number: str) -> list[CorrectiveAction]:
     return list(case.corrective_actions.select_related("owner", "verified_by"))
 
 
+# The quality role's lists (/console/corrective-actions/): code -> which open measures.
+LISTS = ("open", "due", "overdue", "verify")
+
+
+def expected(pack: Pack, severity: str) -> bool:
+    """Whether the pack's reporting duties give this severity the full treatment (course,
+    cause, measures: the hot and major levels of seed 004), so its case page offers measures."""
+    from tousu.reports.brief import treatment  # brief imports this module
+
+    duty = next((d for d in pack.reporting if d.severity == severity), None)
+    return treatment(duty) == "full"
+
+
+def listing(user: User, which: str, today: date) -> QuerySet[CorrectiveAction]:
+    """Measures on cases ``user`` may see: ``open`` (not yet verified), ``due`` (open, due
+    date today or later), ``overdue`` (open, due date passed), ``verify`` (open, and the
+    month after the due date has begun: awaiting verification). Earliest due first."""
+    if which not in LISTS:
+        raise ValidationFailed.one(
+            "list", f"unknown list '{which}'; one of {', '.join(LISTS)}", ErrorCode.UNKNOWN
+        )
+    rows = CorrectiveAction.objects.filter(
+        state=CorrectiveAction.State.OPEN, case__in=visible_cases(user, Case.objects.all())
+    )
+    if which == "due":
+        rows = rows.filter(due_on__gte=today)
+    elif which == "overdue":
+        rows = rows.filter(due_on__lt=today)
+    elif which == "verify":
+        rows = rows.filter(verify_from__lte=today)
+    return rows.select_related("case", "owner").order_by("due_on", "id")
+
+
 def describe(action: CorrectiveAction) -> str:
     """One line for the brief: kind, measure, owner, due date, and the verification."""
     owner = action.owner.get_full_name() or action.owner.username
@@ -197,4 +232,14 @@ def as_json(action: CorrectiveAction) -> dict[str, object]:
     }
 
 
-__all__ = ["ROLES", "add_action", "as_json", "describe", "list_actions", "verify_action"]
+__all__ = [
+    "LISTS",
+    "ROLES",
+    "add_action",
+    "as_json",
+    "describe",
+    "expected",
+    "list_actions",
+    "listing",
+    "verify_action",
+]
