@@ -284,11 +284,13 @@ def build_parser() -> argparse.ArgumentParser:
     pack = add("load-pack", cmd_load_pack, "validate and install an industry pack file")
     pack.add_argument("file", help="a pack YAML file, or the code of a builtin pack")
 
+    from tousu.cases.history_cli import register as register_history  # argparse only
     from tousu.channels.cli import register as register_channels  # argparse only, no Django
     from tousu.reports.cli import register as register_report  # argparse only, no Django
 
     register_report(sub)
     register_channels(sub)
+    register_history(sub)
     return parser
 
 

@@ -15,9 +15,10 @@ from tests.api.helpers import intake_body
 
 pytestmark = pytest.mark.django_db
 
-# token, active pack, customer, serial, case, event, incident candidates, events of the answer
+# token, active pack, customer, serial, case, event, the case's latest digest (the events' hash
+# chain, tousu.cases.history), incident candidates, events of the answer
 # (the answer echoes what the registrant typed: not logged as a view of personal data)
-INTAKE_QUERIES = 8
+INTAKE_QUERIES = 9
 # token, the page (with customer, units, owner, incident and pack version joined), the count,
 # the log of personal data shown unmasked (one INSERT for the page)
 LIST_QUERIES = 4

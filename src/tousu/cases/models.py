@@ -149,6 +149,9 @@ class Case(models.Model):
         Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
     urge_count = models.PositiveIntegerField(default=0)
+    # digest of the newest event (tousu.cases.history); a database default too, like the
+    # events' digest columns, so that rows copied in by SQL (benchmarks) still load
+    history_digest = models.CharField(max_length=64, blank=True, default="", db_default="")
     escalation_count = models.PositiveIntegerField(default=0)
     rejection_count = models.PositiveIntegerField(default=0)
     appeal_count = models.PositiveIntegerField(default=0)
@@ -280,6 +283,10 @@ class Event(models.Model):
     after = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # the hash chain (tousu.rules.history, tousu.cases.history): SHA-256 of this event's
+    # content and of the previous event's digest, which is kept beside it
+    digest = models.CharField(max_length=64, blank=True, default="", db_default="")
+    prev_digest = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["id"]

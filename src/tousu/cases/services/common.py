@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from tousu.cases import clocks
+from tousu.cases import clocks, history
 from tousu.cases.models import Case, Event, WorkOrder
 from tousu.notify.service import notify_on_commit
 from tousu.org.models import Unit, User
@@ -140,7 +140,7 @@ def record(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    event = Event.objects.create(
+    event = Event(
         case=case,
         kind=kind,
         actor=actor.user,
@@ -150,6 +150,8 @@ def record(
         reason=reason or "",
         data={**(data or {}), "by": "customer"} if actor.customer else (data or {}),
     )
+    history.seal_for_case(case, [event])  # the hash chain: one UPDATE of the case's digest
+    event.save()
     notify_on_commit(event)  # kinds that call for a message: a task once the action commits
     return event
 
