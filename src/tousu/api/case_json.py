@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from tousu.cases import clocks
-from tousu.cases.models import Case, Event, Proposal, WorkOrder
+from tousu.cases.models import Attachment, Case, Event, Proposal, WorkOrder
 from tousu.cases.services import allowed_for
 from tousu.cases.services.common import pack_for
 from tousu.org.models import User
@@ -161,6 +161,24 @@ def _proposal(p: Proposal) -> dict[str, Any]:
     }
 
 
+def attachment_download_url(number: str, pk: int) -> str:
+    return f"/api/v1/cases/{number}/attachments/{pk}"
+
+
+def attachment_json(a: Attachment, number: str) -> dict[str, Any]:
+    """A case's file: ``content_type`` is the type read from its content; ``download_url``
+    serves it to those who may see the case."""
+    return {
+        "id": a.pk,
+        "name": a.original_name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "source": a.source,
+        "created_at": local(a.created_at),
+        "download_url": attachment_download_url(number, a.pk),
+    }
+
+
 def case_full(case: Case, user: User, now: datetime) -> dict[str, Any]:
     """The whole case for ``user``: with its work orders, proposals, history and the actions
     ``user`` may take now."""
@@ -181,6 +199,7 @@ def case_full(case: Case, user: User, now: datetime) -> dict[str, Any]:
         "work_orders": [work_order_json(o) for o in case.work_orders.all()],
         "proposals": [_proposal(p) for p in case.proposals.all()],
         "events": [_event(e) for e in case.events.all()],
+        "attachments": [attachment_json(a, case.number) for a in case.attachments.all()],
     }
 
 

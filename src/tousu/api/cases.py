@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Header, Query, Router, Status
 
@@ -20,11 +20,13 @@ from tousu.api.auth import current_user
 from tousu.api.case_json import case_full, case_row
 from tousu.api.errors import ERROR_RESPONSES
 from tousu.cases import queries, services
+from tousu.cases.attachments import attachment_for
 from tousu.cases.services import Actor
 from tousu.cases.services.audit import log_personal_data_views
 from tousu.org.models import User
 from tousu.rules.errors import ErrorCode, FieldError, Forbidden, NotFound, ValidationFailed
 from tousu.rules.lifecycle import Action, Role
+from tousu.web.downloads import attachment_response
 
 router = Router(tags=["cases"])
 
@@ -180,6 +182,19 @@ def list_cases(request: HttpRequest, filters: Query[s.CaseListIn]) -> dict[str, 
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     user = current_user(request)
     return _full(request, user, number)
+
+
+@router.get(
+    "/{number}/attachments/{attachment_id}",
+    response={200: None, **ERROR_RESPONSES},
+    summary="Download one of the case's files",
+)
+def download_attachment(request: HttpRequest, number: str, attachment_id: int) -> HttpResponse:
+    """The file with its type (read from the content), ``Content-Disposition: attachment``
+    with the original name (RFC 5987 ``filename*`` for Chinese names) and ``nosniff``. The
+    same visibility as ``GET /cases/{number}``: another unit's case answers 404."""
+    user = current_user(request)
+    return attachment_response(attachment_for(user, number, attachment_id))
 
 
 # ---------------------------------------------------------------- actions

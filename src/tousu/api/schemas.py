@@ -234,6 +234,18 @@ class EventOut(Out):
     data: dict[str, Any]
 
 
+class AttachmentOut(Out):
+    """A file of the case (image or PDF); ``content_type`` is read from the content."""
+
+    id: int
+    name: str = Field(description="the file name as sent (Chinese kept)")
+    content_type: str
+    size: int = Field(description="bytes")
+    source: str = Field(description="portal, email, staff, import or api")
+    created_at: datetime
+    download_url: str = Field(description="GET it with the same token: the file itself")
+
+
 class ProposalOut(Out):
     round: int
     status: str
@@ -323,6 +335,7 @@ class CaseOut(CaseRowOut):
     work_orders: list[WorkOrderOut]
     proposals: list[ProposalOut]
     events: list[EventOut]
+    attachments: list[AttachmentOut]
 
 
 class CaseCreatedOut(CaseOut):
