@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.api.helpers import error_of
+from tousu.org.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,7 @@ def test_units(api_as):
         "kind": "department",
         "parent": "hq",
         "routing_keys": ["engineering"],
+        "office_hours": None,
     }
     by_code = {u["code"]: u for u in body}
     assert by_code["hq"]["parent"] is None
@@ -104,8 +106,17 @@ def test_units(api_as):
         "kind": "partner",
         "parent": "eng",
         "routing_keys": ["partner"],
+        "office_hours": None,
     }
     assert sorted(by_code) == ["eng", "env", "hq", "lift_co", "north", "sec", "svc"]
+
+
+def test_units_show_a_units_own_office_hours(api_as, org):
+    Unit.objects.filter(code="eng").update(office_hours="13:30-18:00，09:00-12:00")
+    body = api_as("handler_eng").get("/units").json()
+    by_code = {u["code"]: u for u in body}
+    assert by_code["eng"]["office_hours"] == ["09:00-12:00", "13:30-18:00"]
+    assert by_code["sec"]["office_hours"] is None
 
 
 def test_openapi_document_is_public_json_with_the_case_paths(anonymous):

@@ -8,6 +8,7 @@ from ninja import Router
 from tousu.api.errors import ERROR_RESPONSES
 from tousu.api.schemas import Out
 from tousu.org.models import Unit
+from tousu.rules.office_hours import as_text
 
 router = Router(tags=["units"])
 
@@ -18,6 +19,7 @@ class UnitOut(Out):
     kind: str
     parent: str | None
     routing_keys: list[str]
+    office_hours: list[str] | None  # the unit's own ("09:00-18:00"); null: the pack's apply
 
 
 @router.get(
@@ -32,6 +34,7 @@ def list_units(request: HttpRequest) -> list[dict[str, object]]:
             "kind": u.kind,
             "parent": u.parent.code if u.parent_id else None,
             "routing_keys": list(u.routing_keys or []),
+            "office_hours": as_text(hours) if (hours := u.parsed_office_hours) else None,
         }
         for u in rows
     ]

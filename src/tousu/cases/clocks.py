@@ -10,6 +10,10 @@ time paused (``paused_total``), statutory limits do not, and ``next_due_at`` is 
 the pause. An approved extension (``Case.extension_until``) replaces an earlier resolve
 deadline, and a transferring regulator's deadline (``Case.statutory_reply_until``) replaces
 the pack's statutory limit.
+
+Working-hour clocks count office hours: a work order's those of its handling unit
+(``Unit.office_hours``) when set, else the pack's (``sla.office_hours``), else the default;
+a case's the pack's (``calendar_for``).
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tousu.cases.models import Case, WorkOrder
+from tousu.org.models import Unit
 from tousu.packs.schema import Pack
 from tousu.rules.calendar import BusinessCalendar
 from tousu.rules.durations import Duration
 from tousu.rules.lifecycle import OPEN, Status
+from tousu.rules.office_hours import OfficeHours
 
 DUE_FIELDS = [
     "due_acknowledge",
@@ -33,17 +39,31 @@ DUE_FIELDS = [
 ]
 
 
-def business_calendar() -> BusinessCalendar:
-    """The calendar with the administrators' overrides (cached; see ``tousu.clocks.store``)."""
+def business_calendar(office_hours: OfficeHours | None = None) -> BusinessCalendar:
+    """The calendar with the administrators' overrides (cached; see ``tousu.clocks.store``),
+    with ``office_hours`` instead of the default ones when given."""
     from tousu.clocks import store  # the clocks app imports nothing from here
 
-    return store.current()
+    return store.current(office_hours)
 
 
-def _add(start: datetime | None, limit: Duration | None) -> datetime | None:
+def office_hours_for(pack: Pack, unit: Unit | None = None) -> OfficeHours | None:
+    """The unit's office hours when it has its own, else the pack's (None: the default)."""
+    own = unit.parsed_office_hours if unit is not None else None
+    return own or pack.sla.office_hours
+
+
+def calendar_for(pack: Pack, unit: Unit | None = None) -> BusinessCalendar:
+    """The calendar a clock of ``pack`` runs on; a work order's passes its handling unit."""
+    return business_calendar(office_hours_for(pack, unit))
+
+
+def _add(
+    start: datetime | None, limit: Duration | None, calendar: BusinessCalendar
+) -> datetime | None:
     if start is None or limit is None:
         return None
-    return business_calendar().add(start, limit)
+    return calendar.add(start, limit)
 
 
 def _shifted(due: datetime | None, paused: timedelta) -> datetime | None:
@@ -71,11 +91,16 @@ def refresh_order_due(
     sla = pack.sla_for(
         severity=case.severity, request_type=case.request_type, category=case.category or None
     )
-    clocks = sla.clocks
+    clocks, calendar = sla.clocks, calendar_for(pack, order.unit)
     paused = order.paused_total
-    order.due_acknowledge = _shifted(_add(order.issued_at, clocks.get("acknowledge")), paused)
+    order.due_acknowledge = _shifted(
+        _add(order.issued_at, clocks.get("acknowledge"), calendar), paused
+    )
     order.due_resolve = _extended(
-        _shifted(_add(order.issued_at, clocks.get("handle") or clocks.get("resolve")), paused),
+        _shifted(
+            _add(order.issued_at, clocks.get("handle") or clocks.get("resolve"), calendar),
+            paused,
+        ),
         case,
     )
     pending: list[datetime | None] = []
@@ -85,9 +110,10 @@ def refresh_order_due(
         pending.append(order.due_resolve)
         last = now if progressed else last_progress(order, case)
         if last is None:
-            pending.append(_shifted(_add(order.issued_at, clocks.get("first_progress")), paused))
+            first = _add(order.issued_at, clocks.get("first_progress"), calendar)
+            pending.append(_shifted(first, paused))
         else:
-            pending.append(_add(last, sla.progress_every))
+            pending.append(_add(last, sla.progress_every, calendar))
     order.next_due_at = min((d for d in pending if d is not None), default=None)
     if case.paused_at is not None:
         order.next_due_at = None  # the clock stands still while waiting for the customer
@@ -120,11 +146,13 @@ def clock_state(case: Case, pack: Pack) -> dict[str, Any]:
 
 def refresh_due(case: Case, pack: Pack, now: datetime) -> None:
     """Recompute the case's deadlines for its current status, severity and category."""
-    clocks = _clocks(case, pack)
+    clocks, calendar = _clocks(case, pack), calendar_for(pack)
     status = Status(case.status)
     received = case.received_at
     paused = case.paused_total
-    case.due_resolve = _extended(_shifted(_add(received, clocks.get("resolve")), paused), case)
+    case.due_resolve = _extended(
+        _shifted(_add(received, clocks.get("resolve"), calendar), paused), case
+    )
     issued = []
     if case.pk:
         issued = [
@@ -134,24 +162,24 @@ def refresh_due(case: Case, pack: Pack, now: datetime) -> None:
         ]
     if status == Status.REGISTERED:
         case.due_acknowledge = _shifted(
-            _add(received, clocks.get("dispatch") or clocks.get("acknowledge")), paused
+            _add(received, clocks.get("dispatch") or clocks.get("acknowledge"), calendar), paused
         )
     else:
         case.due_acknowledge = min(issued, default=None)
     case.due_reply = (
-        _add(now, clocks.get("reply"))
+        _add(now, clocks.get("reply"), calendar)
         if status == Status.RESOLVED
         else (case.due_reply if status in (Status.REPLIED, Status.CLOSED) else None)
     )
     follow_up_needed = case.request_type in pack.follow_up.required_for
     case.due_follow_up = (
-        _add(case.replied_at, pack.follow_up.within)
+        _add(case.replied_at, pack.follow_up.within, calendar)
         if status == Status.REPLIED and follow_up_needed
         else None
     )
     statutory = pack.sla.statutory
     case.due_statutory_reply = case.statutory_reply_until or (
-        _add(received, statutory.reply)
+        _add(received, statutory.reply, calendar)
         if statutory and case.request_type in statutory.applies_to
         else None
     )
@@ -175,7 +203,7 @@ def appeal_open(case: Case, pack: Pack, now: datetime) -> bool:
     """A customer may ask for review until the pack's appeal window after the reply closes."""
     if pack.appeal_window is None or case.replied_at is None:
         return pack.appeal_window is not None
-    deadline = _add(case.replied_at, pack.appeal_window)
+    deadline = _add(case.replied_at, pack.appeal_window, calendar_for(pack))
     return deadline is not None and now <= deadline
 
 

@@ -115,7 +115,7 @@ def _run_clock(
         step_after=[s.after for s in steps],
         margin=batch.margin(run.pack),
         now=batch.now,
-        add=batch.calendar.add,
+        add=batch.calendar_for(run.pack, row).add,
     )
     row.escalation_from, row.escalation_step = (
         plan.state.escalation_from,
@@ -224,7 +224,7 @@ def _reminder(run: CaseRun, order: WorkOrder, subject: Subject) -> datetime | No
         margin=batch.margin(run.pack),
         reminded_on=order.progress_reminded_on,
         now=batch.now,
-        next_cutoff=batch.calendar.next_daily_cutoff,
+        next_cutoff=batch.calendar_for(run.pack, order).next_daily_cutoff,
     )
     if plan.remind and case.pk not in batch.progressed:
         data = {"work_order": order.pk, "unit": order.unit.code,
@@ -259,7 +259,7 @@ def _age_upgrades(run: CaseRun) -> bool:
 
 
 def _age_thresholds(run: CaseRun) -> list[datetime]:
-    case, calendar = run.case, run.batch.calendar
+    case, calendar = run.case, run.batch.calendar_for(run.pack)
     moments = []
     for age, strictly in run.batch.age_limits(run.pack, case.severity_rank):
         moment = calendar.add(case.received_at, age)

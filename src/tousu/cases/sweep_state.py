@@ -24,6 +24,7 @@ from tousu.packs.schema import EffectiveSla, Pack
 from tousu.rules.calendar import BusinessCalendar
 from tousu.rules.durations import Duration
 from tousu.rules.escalation import margin_of
+from tousu.rules.office_hours import OfficeHours
 
 CLOCK_FIELDS = ["escalation_step", "escalation_from", "warned_due_at", "swept_due_at", "sweep_at"]
 CASE_FIELDS = [
@@ -93,6 +94,18 @@ class Batch:
     _slas: dict[tuple[str, ...], EffectiveSla] = field(default_factory=dict)
     _ages: dict[tuple[str, int], list[tuple[Duration, bool]]] = field(default_factory=dict)
     _margins: dict[str, timedelta] = field(default_factory=dict)
+    _calendars: dict[OfficeHours, BusinessCalendar] = field(default_factory=dict)
+
+    def calendar_for(self, pack: Pack, row: Case | WorkOrder | None = None) -> BusinessCalendar:
+        """The sweep's calendar with the office hours a clock of ``row`` runs in: a work
+        order's unit's, else the pack's (``clocks.office_hours_for``); one per set of hours."""
+        unit = row.unit if isinstance(row, WorkOrder) else None
+        hours = clocks.office_hours_for(pack, unit)
+        if hours is None:
+            return self.calendar
+        if hours not in self._calendars:
+            self._calendars[hours] = self.calendar.with_office_hours(hours)
+        return self._calendars[hours]
 
     def pack(self, version_id: int) -> Pack:
         if version_id not in self._packs:

@@ -17,23 +17,30 @@ from django.db import transaction
 
 from tousu.clocks.models import CalendarDay
 from tousu.rules.calendar import BusinessCalendar, DayOverride, parse_overrides
+from tousu.rules.office_hours import OfficeHours
 
 TTL_SECONDS = 60.0
 
 _lock = threading.Lock()
-_cached: tuple[float, BusinessCalendar] | None = None
+_cached: tuple[float, BusinessCalendar, dict[OfficeHours, BusinessCalendar]] | None = None
 
 
-def current() -> BusinessCalendar:
-    """The calendar in force: package holidays and 调休, plus the stored overrides."""
+def current(office_hours: OfficeHours | None = None) -> BusinessCalendar:
+    """The calendar in force: package holidays and 调休, plus the stored overrides; with
+    ``office_hours`` (a pack's or a unit's) instead of the default ones when given. One
+    calendar per set of office hours is kept, sharing the overrides."""
     global _cached
     cached = _cached
-    if cached is not None and time.monotonic() - cached[0] < TTL_SECONDS:
-        return cached[1]
-    with _lock:
-        calendar = BusinessCalendar(overrides=_stored(), time_zone=settings.TIME_ZONE)
-        _cached = (time.monotonic(), calendar)
-    return calendar
+    if cached is None or time.monotonic() - cached[0] >= TTL_SECONDS:
+        with _lock:
+            calendar = BusinessCalendar(overrides=_stored(), time_zone=settings.TIME_ZONE)
+            cached = _cached = (time.monotonic(), calendar, {})
+    base, variants = cached[1], cached[2]
+    if office_hours is None:
+        return base
+    if office_hours not in variants:
+        variants[office_hours] = base.with_office_hours(office_hours)
+    return variants[office_hours]
 
 
 def invalidate() -> None:

@@ -16,7 +16,8 @@ from tousu.packs.models import PackVersion
 from tousu.packs.schema import Pack
 from tousu.rules.errors import ErrorCode, ValidationFailed
 
-_parsed: dict[int, Pack] = {}
+# keyed by row and content: a row id can come back with other text (rolled-back test rows)
+_parsed: dict[tuple[int, str], Pack] = {}
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,10 @@ def install_builtin_packs() -> list[PackVersion]:
 
 
 def pack_of_version(row: PackVersion) -> Pack:
-    if row.pk not in _parsed:
-        _parsed[row.pk] = load_pack_text(row.source_text, row.filename)
-    return _parsed[row.pk]
+    key = (row.pk, row.checksum)
+    if key not in _parsed:
+        _parsed[key] = load_pack_text(row.source_text, row.filename)
+    return _parsed[key]
 
 
 def active_pack(code: str, field: str = "pack") -> ActivePack:

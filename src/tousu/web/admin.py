@@ -63,7 +63,7 @@ class ReadOnlyAdmin(NamedAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(NamedAdmin):
-    list_display = ("code", "name", "kind", "parent", "active")
+    list_display = ("code", "name", "kind", "parent", "office_hours", "active")
     list_filter = ("kind", "active")
     search_fields = ("code", "name")
 
