@@ -22,8 +22,8 @@ INTAKE_QUERIES = 9
 # token, the page (with customer, units, owner, incident and pack version joined), the count,
 # the log of personal data shown unmasked (one INSERT for the page)
 LIST_QUERIES = 4
-# token, the case (joined as above), its work orders, events and proposals, the log
-DETAIL_QUERIES = 6
+# token, the case (joined as above), its work orders, events, proposals and attachments, the log
+DETAIL_QUERIES = 7
 
 
 def _statements(captured: CaptureQueriesContext) -> list[str]:

@@ -230,6 +230,7 @@ def case_detail(user: User, number: str) -> Case:
             ),
             Prefetch("events", Event.objects.select_related("actor").order_by("id")),
             Prefetch("proposals", Proposal.objects.order_by("round", "id")),
+            "attachments",
         )
         .first()
     )
@@ -249,6 +250,7 @@ def registered_case(case: Case) -> Case:
         "work_orders": [],
         "proposals": [],
         "events": events,
+        "attachments": [],  # files are added after intake (portal, mail: by their channel)
     }
     return case
 
