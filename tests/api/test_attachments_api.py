@@ -140,3 +140,16 @@ def test_a_file_missing_from_the_data_folder_is_404_not_500(api_as, eng_case, fi
     response = api_as("supervisor").get(f"/cases/{eng_case.number}/attachments/{photo.pk}")
     assert response.status_code == 404
     assert error_of(response)["message"] == f"the file of attachment {photo.pk} is missing"
+
+
+def test_the_customer_sees_only_the_files_they_sent(api_as, anonymous, eng_case, files):
+    """The public view lists the portal photo, not the staff's letter, nor its timeline step."""
+    photo, letter = files
+    response = anonymous.get(f"/public/cases/{eng_case.number}", {"phone": "13800138000"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["attachments"] == [{"name": NAME, "content_type": "image/png", "size": len(PNG)}]
+    steps = [s for s in body["timeline"] if s["step"] == "attachment"]
+    assert [s["detail"] for s in steps] == [{"name": NAME}]
+    staff_view = api_as("supervisor").get(f"/cases/{eng_case.number}").json()
+    assert [a["id"] for a in staff_view["attachments"]] == [photo.pk, letter.pk]

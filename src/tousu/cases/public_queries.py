@@ -16,6 +16,7 @@ from typing import Any
 from tousu.cases.models import Case, Event, Proposal
 from tousu.cases.services.common import pack_for
 from tousu.cases.services.public import available_actions
+from tousu.rules.attachments import shown_to_customer
 
 STEPS = {
     "case.registered": "received",
@@ -86,6 +87,8 @@ def customer_steps(case: Case) -> list[Step]:
         step = STEPS.get(event.kind)
         if step is None:
             continue
+        if step == "attachment" and not shown_to_customer((event.data or {}).get("source", "")):
+            continue  # a staff scan or a transfer's file: internal
         if step in _ONCE_IN_A_ROW and steps and steps[-1].step == step:
             continue
         steps.append(Step(event.at, step, _detail(event, step)))
@@ -108,6 +111,7 @@ def customer_view(case: Case, now: datetime) -> CustomerView:
         attachments=[
             {"name": a.original_name, "content_type": a.content_type, "size": a.size}
             for a in case.attachments.all()
+            if shown_to_customer(a.source)
         ],
     )
 

@@ -21,6 +21,9 @@ from tousu.rules.lifecycle import Role
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # one file: 10 MiB (phone photos, scanned letters)
 MAX_ATTACHMENTS_PER_CASE = 20  # files on one case, from every source together
 MAX_NAME_LENGTH = 200  # the original file name is kept, trimmed to this many characters
+# Files the customer sent (the portal or public API, e-mail): only these are shown back to the
+# customer; staff scans and files of a transfer stay internal.
+CUSTOMER_SOURCES = frozenset({"portal", "email"})
 # Staff who see a case may add a file to it, except the roles that only read (auditors).
 READ_ONLY_ROLES = frozenset({Role.AUDITOR})
 
@@ -100,6 +103,11 @@ def check_attachment(filename: str, content: bytes, field: str = "attachment") -
     return kind
 
 
+def shown_to_customer(source: str) -> bool:
+    """Whether the customer's view of the case lists a file from ``source``."""
+    return source in CUSTOMER_SOURCES
+
+
 def staff_may_attach(role: str | None) -> bool:
     """Whether a staff member of ``role`` may add a file to a case they can see."""
     return role is not None and role not in READ_ONLY_ROLES
@@ -120,6 +128,7 @@ def download_name(name: str, pk: int, extension: str) -> str:
 __all__ = [
     "ACCEPTED",
     "ACCEPTED_EXTENSIONS",
+    "CUSTOMER_SOURCES",
     "MAX_ATTACHMENTS_PER_CASE",
     "MAX_ATTACHMENT_BYTES",
     "MAX_NAME_LENGTH",
@@ -129,6 +138,7 @@ __all__ = [
     "clean_name",
     "download_name",
     "extension_of",
+    "shown_to_customer",
     "sniff",
     "staff_may_attach",
 ]
