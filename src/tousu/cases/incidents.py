@@ -143,19 +143,107 @@ def find_same_matter(case: Case, pack: Pack, now: datetime) -> tuple[Case, float
 
 def join_incident(case: Case, pack: Pack, now: datetime, actor: Actor = SYSTEM) -> Joined | None:
     """At intake: put ``case`` in the incident of its best same-matter match (creating the
-    incident around the match when it had none), record it on both, and regrade the others."""
+    incident around the match when it had none) and record it on both. Under the incident's
+    row lock, its counts (``size``: distinct complainants, ``households``) grow when the case
+    brings a new complainant or household; the other members are graded again only when a
+    count reaches a threshold of the pack's rules (``rules.incidents.size_rules``)."""
     match = find_same_matter(case, pack, now)
     if match is None:
         return None
     other, score = match
     created = other.incident_id is None
-    incident = other.incident or _new_incident(other, now)
     if created:
+        incident = _new_incident(other, now)
         _attach(other, incident, now, actor, matched=case, score=score)
+    incident = _locked(other.incident_id or incident.pk)
     _attach(case, incident, now, actor, matched=other, score=score)
-    refresh_size(incident)
-    regrade_others(incident, case, now)
+    outlived = _outlived(incident, now)  # one query; then the stored counts are the facts
+    before = incident_facts(incident, now, without=case.pk, outlived=outlived)
+    _count_in(incident, case)
+    if size_rules_of(pack).crossed(before, incident_facts(incident, now, outlived=outlived)):
+        regrade_others(incident, case, pack, now)
     return Joined(incident, other, score, created)
+
+
+def _locked(pk: int) -> Incident:
+    rows = Incident.objects.all()
+    if connection.features.has_select_for_update:
+        rows = rows.select_for_update()
+    return rows.get(pk=pk)
+
+
+def counts(incident: Incident) -> dict[str, int]:
+    """The grading facts an incident's stored counts give (``rules.incidents.COUNT_FACTS``)."""
+    return {
+        "complainant_count": incident.size,
+        "households": incident.households,
+        "same_matter_month": incident.size,
+    }
+
+
+def _outlived(incident: Incident, now: datetime, window: timedelta = MONTH) -> bool:
+    """Is a live member older than the window? One query on the incident's cases."""
+    live = incident.cases.exclude(status__in=EXCLUDED)
+    return live.filter(received_at__lt=now - window).exists()
+
+
+def incident_facts(
+    incident: Incident,
+    now: datetime,
+    window: timedelta = MONTH,
+    without: int | None = None,
+    outlived: bool | None = None,
+) -> dict[str, int]:
+    """The grading facts of an incident as of ``now``, over its cases received in the
+    ``window`` before ``now`` (the seeds count people complaining "at the same time" or
+    "within a month"): distinct complainants (also ``same_matter_month``) and households.
+    While no live member is older than the window these are the stored counts (one indexed
+    query to know it); an incident that has outlived its window is counted again, leaving out
+    the case ``without`` (``outlived``: already known, saves the query). A grade once reached
+    is kept (grading never lowers)."""
+    if not (_outlived(incident, now, window) if outlived is None else outlived):
+        return counts(incident)
+    recent = [
+        c for c in _members(incident) if now - window <= c.received_at <= now and c.pk != without
+    ]
+    size = len({customer_key(c) for c in recent})
+    return {
+        "complainant_count": size,
+        "households": len({household_key(c) for c in recent}),
+        "same_matter_month": size,
+    }
+
+
+def _others_like(incident: Incident, case: Case, key: str) -> bool:
+    """Does another live member have the same complainant (``key`` from ``customer_key``) or
+    household (``household:…``)? One indexed query over the incident's cases."""
+    kind, _, value = key.partition(":")
+    field = {
+        "phone": "customer__phone",
+        "email": "customer__email__iexact",
+        "address": "customer__address",
+        "household": "customer__household",
+        "customer": "customer_id",
+    }[kind]
+    rows = incident.cases.exclude(pk=case.pk).exclude(status__in=EXCLUDED)
+    if kind in ("phone", "address", "household"):  # stored as typed: compare trimmed values
+        raw = getattr(case.customer, field.removeprefix("customer__"))
+        return rows.filter(**{f"{field}__in": {raw, raw.strip()}}).exists()
+    return rows.filter(**{field: value}).exists()
+
+
+def _count_in(incident: Incident, case: Case) -> None:
+    """Count ``case`` in the (locked) incident: a new complainant adds one to ``size``, a new
+    household one to ``households``; written only when something changed."""
+    changed = []
+    if not _others_like(incident, case, customer_key(case)):
+        incident.size += 1
+        changed.append("size")
+        if not _others_like(incident, case, household_key(case)):
+            incident.households += 1
+            changed.append("households")
+    if changed:
+        incident.save(update_fields=changed)
 
 
 def _new_incident(first: Case, now: datetime) -> Incident:
@@ -165,6 +253,7 @@ def _new_incident(first: Case, now: datetime) -> Incident:
         key=same.incident_key(first.category, place_of(first)),
         title=(place_of(first) + " " + first.description)[:60].strip(),
         size=1,
+        households=1,
         created_at=now,
     )
 
@@ -196,39 +285,39 @@ def _members(incident: Incident) -> list[Case]:
     return list(incident.cases.exclude(status__in=EXCLUDED).select_related("customer"))
 
 
+def households_of(incident: Incident) -> int:
+    """Distinct households among the incident's live (not invalid/withdrawn) cases."""
+    return len({household_key(c) for c in _members(incident)})
+
+
 def refresh_size(incident: Incident) -> int:
-    """Incident size = distinct complainants among its live (not invalid/withdrawn) cases."""
-    size = len({customer_key(c) for c in _members(incident)})
-    if size != incident.size:
-        incident.size = size
-        incident.save(update_fields=["size"])
-    return size
+    """Count the incident again from its live (not invalid/withdrawn) cases: distinct
+    complainants (``size``) and households. A repair tool; joins keep the counts current."""
+    members = _members(incident)
+    incident.size = len({customer_key(c) for c in members})
+    incident.households = len({household_key(c) for c in members})
+    incident.save(update_fields=["size", "households"])
+    return incident.size
 
 
-@dataclass(frozen=True)
-class IncidentFacts:
-    complainant_count: int
-    households: int
-    same_matter_month: int
+_SIZE_RULES: dict[int, tuple[Pack, same.SizeRules]] = {}
 
 
-def incident_facts(incident: Incident, now: datetime, window: timedelta = MONTH) -> IncidentFacts:
-    """Grading facts from an incident as of ``now``, counted over its cases received in the
-    ``window`` before ``now`` (the seeds count people complaining "at the same time" or
-    "within a month"): distinct complainants, distinct households, and the same count as
-    ``same_matter_month``. A grade once reached is kept (grading never lowers)."""
-    recent = [c for c in _members(incident) if now - window <= c.received_at <= now]
-    complainants = len({customer_key(c) for c in recent})
-    return IncidentFacts(
-        complainant_count=complainants,
-        households=len({household_key(c) for c in recent}),
-        same_matter_month=complainants,
-    )
+def size_rules_of(pack: Pack) -> same.SizeRules:
+    """``rules.incidents.size_rules`` of the pack's grading rules, worked out once per pack."""
+    held = _SIZE_RULES.get(id(pack))
+    if held is None or held[0] is not pack:
+        held = _SIZE_RULES[id(pack)] = (pack, same.size_rules(pack.grading))
+    return held[1]
 
 
-def regrade_others(incident: Incident, joined: Case, now: datetime) -> None:
-    """A new complainant joined: grade every other unfinished case of the incident again."""
-    from tousu.cases.services.grading import apply_upgrades
+def regrade_others(incident: Incident, joined: Case, pack: Pack, now: datetime) -> int:
+    """A count reached a threshold: raise the other unfinished members to what the pack's
+    count rules give the incident's counts. One read of the members (locked), one bulk
+    update of those below the new grade and one bulk insert of their events, each naming its
+    rule; members already at or above it are untouched. Returns how many were raised. A pack
+    with rules mixing counts and a case's own facts grades each member in full instead."""
+    from tousu.cases.services.grading import apply_upgrades, count_upgrades
 
     others = (
         incident.cases.exclude(pk=joined.pk)
@@ -237,5 +326,9 @@ def regrade_others(incident: Incident, joined: Case, now: datetime) -> None:
     )
     if connection.features.has_select_for_update:
         others = others.select_for_update(of=("self",))
-    for other in others:
-        apply_upgrades(other, SYSTEM, now, trigger="incident_joined")
+    if size_rules_of(pack).mixed:
+        return sum(bool(apply_upgrades(o, SYSTEM, now, trigger=TRIGGER)) for o in others)
+    return count_upgrades(list(others), pack, counts(incident), now, trigger=TRIGGER)
+
+
+TRIGGER = "incident_joined"

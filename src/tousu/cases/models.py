@@ -85,7 +85,10 @@ class Incident(models.Model):
     category = models.CharField(max_length=60)
     key = models.CharField(max_length=MAX_SHORT_TEXT)
     title = models.CharField(max_length=MAX_SHORT_TEXT)
+    # distinct complainants and households, counted in as cases join, under this row's lock
+    # (tousu.cases.incidents.join_incident): the grading facts without counting members
     size = models.PositiveIntegerField(default=1)
+    households = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()
 
     def __str__(self) -> str:
@@ -202,6 +205,10 @@ class Case(models.Model):
             # statistics (tousu.reports): a period's cases, of all packs or of one
             models.Index(fields=["received_at"], name="case_received"),
             models.Index(fields=["pack", "received_at"], name="case_pack_received"),
+            # same-matter candidates at intake (tousu.cases.incidents._candidates)
+            models.Index(
+                fields=["pack", "category", "-received_at"], name="case_pack_category_received"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import transaction
 
 from tousu.cases import clocks
+from tousu.cases.incidents import households_of
 from tousu.cases.models import (
     CHANNELS,
     MAX_NOTE,
@@ -515,7 +516,8 @@ def merge_case(
     case.incident = incident
     move(case, Status(case.status), now, ["incident"])
     incident.size = incident.cases.count()
-    incident.save(update_fields=["size"])
+    incident.households = households_of(incident)  # a grading fact kept on the row
+    incident.save(update_fields=["size", "households"])
     record(
         case,
         "case.merged",

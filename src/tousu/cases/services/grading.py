@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tousu.cases import clocks
-from tousu.cases.incidents import incident_facts
-from tousu.cases.models import Case, Proposal
-from tousu.cases.services.common import Actor, pack_for, record
+from tousu.cases import bulk_write, clocks, history
+from tousu.cases.incidents import incident_facts, size_rules_of
+from tousu.cases.models import Case, Event, Proposal
+from tousu.cases.services.common import SYSTEM, Actor, pack_for, record
+from tousu.notify.service import notify_on_commit
 from tousu.packs.schema import Pack
 from tousu.rules import grading as rules_grading
 from tousu.rules.grading import Upgrade, grade
@@ -73,10 +74,8 @@ def case_facts(case: Case, now: datetime, extra: dict[str, Any] | None = None) -
         }
     )
     if case.incident_id:
-        size = incident_facts(case.incident, now)
-        _at_least(facts, "complainant_count", size.complainant_count)
-        _at_least(facts, "households", size.households)
-        _at_least(facts, "same_matter_month", size.same_matter_month)
+        for fact, value in incident_facts(case.incident, now).items():
+            _at_least(facts, fact, value)
     if Status(case.status) in OPEN and case.validity in ("", "valid"):
         facts["unresolved_for"] = max(now - case.received_at, timedelta(0))
     facts.update(extra or {})
@@ -141,3 +140,60 @@ def apply_upgrades(
             ]
         )
     return found
+
+
+def count_upgrades(
+    members: list[Case], pack: Pack, facts: dict[str, int], now: datetime, *, trigger: str
+) -> int:
+    """Raise incident members to what the pack's count-only rules give ``facts`` (the
+    incident's counts): severity and escalation level, each only where the member is below
+    it. The members' rows are written in one bulk update, their events (one per upgrade,
+    naming the rule) in one bulk insert. Returns how many members were raised."""
+    rules = size_rules_of(pack).rules
+    category = members[0].category if members else ""
+    severity_ranks = {s.code: s.rank for s in pack.severities}
+    level_ranks = {lv.code: lv.rank for lv in pack.escalation_levels}
+    lineage = [c.code for c in pack.lineage(category)] if category else []
+    raised: list[Case] = []
+    events: list[Event] = []
+    for case in members:
+        found = grade(
+            rules,
+            facts,
+            severity_ranks=severity_ranks,
+            level_ranks=level_ranks,
+            current_severity=case.severity,
+            current_level=case.escalation_level,
+            lineage=lineage,
+        )
+        for up in found:
+            events.append(_raised_event(case, up, getattr(case, up.field), now, trigger))
+            setattr(case, up.field, up.code)
+            if up.field == "severity":
+                case.severity_rank = up.rank
+        if found:
+            clocks.refresh_due(case, pack, now)
+            case.version += 1
+            case.updated_at = now
+            raised.append(case)
+    history.seal_batch(events)  # the hash chain (SPEC §8), as the sweep does
+    bulk_write.insert(Event, events)
+    fields = ["severity", "severity_rank", "escalation_level", "version", "updated_at"]
+    bulk_write.update(Case, raised, [*fields, *clocks.DUE_FIELDS])
+    for event in events:
+        notify_on_commit(event)
+    return len(raised)
+
+
+def _raised_event(case: Case, up: Upgrade, before: str, now: datetime, trigger: str) -> Event:
+    """The event ``record`` would write for an upgrade by the system."""
+    return Event(
+        case=case,
+        kind=f"case.{up.field}_raised",
+        actor=SYSTEM.user,
+        at=now,
+        before={up.field: before},
+        after={up.field: up.code},
+        reason=up.rule_name,
+        data={"rule": up.rule, "source": up.source, "trigger": trigger},
+    )
