@@ -186,11 +186,17 @@ def best_match(
     candidates: Iterable[tuple[object, Matter]],
     threshold: float | None = None,
 ) -> Match | None:
-    """The candidate most alike to ``new`` among those about the same matter, or None."""
+    """The candidate most alike to ``new`` among those about the same matter, or None.
+    Candidates with the same category, place and text (an outage brings hundreds of the same
+    complaint) are scored once."""
     best: Match | None = None
+    known: dict[tuple[str, str, str], tuple[float | None, float]] = {}
     for key, other in candidates:
-        value = score(new, other)
-        limit = threshold_for(new, other) if threshold is None else threshold
+        seen = (other.category, other.place, other.text)
+        if seen not in known:
+            limit = threshold_for(new, other) if threshold is None else threshold
+            known[seen] = (score(new, other), limit)
+        value, limit = known[seen]
         if value is not None and value >= limit and (best is None or value > best.score):
             best = Match(key, value)
     return best
