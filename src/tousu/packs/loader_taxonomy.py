@@ -73,7 +73,26 @@ def read_positions(r: Reader, node: yaml.Node, path: str) -> tuple[s.Position, .
     return tuple(found)
 
 
-_CATEGORY_FIELDS = ("code", "name", "parent", "route", "description", "source")
+_CATEGORY_FIELDS = ("code", "name", "parent", "route", "description", "keywords", "source")
+KEYWORD_MAX = 12  # characters: a keyword is a word or short phrase, not a sentence
+
+
+def _keywords(r: Reader, v: MapView) -> tuple[str, ...]:
+    """``keywords: [电梯, 困人]``: short Chinese words typical of the category; no repeats."""
+    found: list[str] = []
+    for item_path, item in v.items("keywords", required=False):
+        word = r.text(item, item_path)
+        if len(word) > KEYWORD_MAX or any(ch.isspace() for ch in word):
+            raise r.fail(
+                item,
+                item_path,
+                f"'{word}' is not a keyword: write one word or short phrase of at most "
+                f"{KEYWORD_MAX} characters, without spaces",
+            )
+        if word in found:
+            raise r.fail(item, item_path, f"keyword '{word}' is listed twice")
+        found.append(word)
+    return tuple(found)
 
 
 def read_categories(r: Reader, node: yaml.Node, path: str, refs: Refs) -> tuple[s.Category, ...]:
@@ -126,6 +145,7 @@ def _category(v: MapView, by_code: dict[str, MapView], refs: Refs) -> s.Category
         route=v.opt_ref("route", refs.routing_keys, "routing key"),
         source=source,
         description=v.opt_text("description", "") or "",
+        keywords=_keywords(v.r, v),
     )
 
 

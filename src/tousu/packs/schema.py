@@ -125,6 +125,7 @@ class Category:
     route: str | None
     source: str
     description: str = ""
+    keywords: tuple[str, ...] = ()  # words typical of it, for suggesting it at intake
 
 
 @dataclass(frozen=True)
