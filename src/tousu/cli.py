@@ -63,8 +63,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _start_background_jobs() -> str:
-    """With no broker, one sweep now (the demo's overdue queue fills at once), then every
-    minute on a daemon thread; with a broker, that is a worker's job."""
+    """With no broker, every beat task now (the overdue queue and the warnings fill at once),
+    then each at its interval on a daemon thread; with a broker, that is a worker's job."""
     from django.conf import settings
 
     from tousu import jobs
@@ -73,7 +73,11 @@ def _start_background_jobs() -> str:
         return "Background jobs go to the broker: run 'tousu worker' beside the demo."
     jobs.run_schedule_once()
     jobs.start_inprocess_scheduler()
-    return f"SLA sweep: in-process, every {int(jobs.SWEEP_EVERY_SECONDS)} s."
+    every = ", ".join(
+        f"{entry['task'].rsplit('.', 1)[-1]} {int(jobs.every_seconds(entry))} s"
+        for entry in jobs.BEAT_SCHEDULE.values()
+    )
+    return f"Background jobs in-process: {every}."
 
 
 def _collect_static() -> None:
