@@ -22,7 +22,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
     from django.utils.dateparse import parse_datetime
@@ -50,14 +50,22 @@ def main() -> None:
         print(
             f"=== {arg}: {len(result.items)} rows, count {result.count} exact {result.count_exact}"
         )
+        settings = ""  # a SET LOCAL the query ran under (search.text_index_plans)
         for q in captured.captured_queries:
             sql = q["sql"]
+            if sql.startswith("SET LOCAL"):
+                settings = sql
             if not sql.lstrip().upper().startswith("SELECT") or "cases_case" not in sql:
                 continue
-            with connection.cursor() as cur:
+            with transaction.atomic(), connection.cursor() as cur:
+                if settings:
+                    cur.execute(settings)
                 cur.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + sql)
                 plan = [r[0] for r in cur.fetchall()]
-            print(f"--- {q['time']} s in Django: {sql[:160]}…")
+            print(
+                f"--- {q['time']} s in Django{' (' + settings + ')' if settings else ''}: {sql[:160]}…"
+            )
+            settings = ""
             print("\n".join(plan[:lines]))
             if len(plan) > lines:
                 print(f"  … {len(plan) - lines} more lines; {plan[-1].strip()}")

@@ -260,3 +260,51 @@ def test_overdue_false_and_created_ranges_keep_the_due_order_on_every_page(
         assert paged(params) == expected, params
         body = api.get("/cases", {**params, "page_size": 2}).json()
         assert (body["count"], body["count_exact"]) == (len(expected), True), params
+
+
+def test_a_keyword_search_counts_through_the_text_index_and_leaves_the_planner_as_it_was(
+    api_as, cases, monkeypatch
+):
+    """The capped count of a search and the id probe run with table scans off on PostgreSQL
+    (search.text_index_plans); the setting must not outlive them, inside a transaction too."""
+    from django.db import connection
+
+    from tousu.cases import queries
+    from tousu.cases.search import text_index_plans
+
+    def seqscan() -> str:
+        if connection.vendor != "postgresql":
+            return "on"  # SQLite has no such setting: the block changes nothing there
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            return cursor.fetchone()[0]
+
+    monkeypatch.setattr(queries, "KEYWORD_ID_LIMIT", 0)  # the plain filter, counted
+    body = api_as("dispatcher").get("/cases", {"q": "电梯", "page_size": 1}).json()
+    assert [r["number"] for r in body["items"]] == [cases["lift"].number]
+    assert (body["count"], body["count_exact"]) == (1, True)
+    assert seqscan() == "on"  # pytest-django wraps the test in a transaction
+    with text_index_plans():
+        inside = seqscan()
+    assert (inside, seqscan()) == ("off" if connection.vendor == "postgresql" else "on", "on")
+
+
+@pytest.mark.parametrize("id_limit", [500, 2], ids=["ids_first", "plain_filter"])
+def test_a_search_count_is_capped_like_the_list(api_as, make_case, monkeypatch, id_limit):
+    """SPEC §10 pagination for ``q`` too: ``count`` exact up to COUNT_LIMIT, then capped with
+    ``count_exact`` false; the last page is counted from its rows."""
+    from tousu.cases import queries
+
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(queries, "KEYWORD_ID_LIMIT", id_limit)
+    leaks = [make_case(description=f"{n}号楼地下车库顶板漏水") for n in range(5)]
+    make_case(description="小区门口路灯不亮")
+    api = api_as("dispatcher")
+    first = api.get("/cases", {"q": "漏水", "page_size": 2}).json()
+    assert (len(first["items"]), first["count"], first["count_exact"]) == (2, 3, False)
+    last = api.get("/cases", {"q": "漏水", "page_size": 2, "page": 3}).json()
+    assert (len(last["items"]), last["count"], last["count_exact"]) == (1, 5, True)
+    listed = set()
+    for page in (1, 2, 3):
+        listed |= set(numbers(api.get("/cases", {"q": "漏水", "page_size": 2, "page": page})))
+    assert listed == {c.number for c in leaks}

@@ -11,6 +11,7 @@ count is exact. A short last page is counted without any extra query.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -19,7 +20,7 @@ from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from tousu.cases.models import Case, Event, PersonalDataView, Proposal, WorkOrder
-from tousu.cases.search import filter_by_keywords
+from tousu.cases.search import filter_by_keywords, text_index_plans
 from tousu.org.models import User
 from tousu.org.permissions import visible_cases, visible_work_orders
 from tousu.packs.models import PackVersion
@@ -110,6 +111,25 @@ _ROW_DEFERRED = ("search_text", "script", "facts", "references", "findings", "ro
 # text: the registry keeps parsed packs per version and reads the text only on a cache miss.
 _ROW_RELATED = ("customer", "complained_unit", "first_owner", "incident", "pack_version")
 _PACK_DEFERRED = ("pack_version__source_text",)
+# What a list row shows (api.case_json.case_row) and nothing else: each column more is a value
+# to convert and each joined model a full instance to build, 20 times a page.
+_ROW_ONLY = (
+    *("number", "pack", "status", "channel", "request_type", "category", "validity"),
+    *("validity_reason", "responsibility_class", "severity", "severity_rank"),
+    *("escalation_level", "description", "demand", "occurred_at", "received_at", "location"),
+    *("complained_person", "urge_count", "overdue", "next_due_at", "version"),
+    *("due_acknowledge", "due_resolve", "due_reply", "due_follow_up", "due_statutory_reply"),
+    *("created_at", "updated_at", "customer", "complained_unit", "first_owner", "incident"),
+    *("customer__name", "customer__phone", "customer__email", "customer__address"),
+    *("customer__household", "complained_unit__code", "first_owner__username"),
+    *("incident__title", "incident__size", "pack_version"),
+    # the registry reads what it needs of a version (but its source text, on a cache miss)
+    *(
+        f"pack_version__{f.name}"
+        for f in PackVersion._meta.concrete_fields
+        if f.name != "source_text"
+    ),
+)
 
 
 def _overdue(now: datetime, prefix: str = "") -> Q:
@@ -160,7 +180,8 @@ def _keyword_filter(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
     few, the page is built from them; when there are many, walking the due index finds a page
     quickly and the plain filter is used."""
     matching = filter_by_keywords(Case.objects.all(), q).values_list("pk", flat=True)
-    ids = list(matching[: KEYWORD_ID_LIMIT + 1])
+    with text_index_plans():
+        ids = list(matching[: KEYWORD_ID_LIMIT + 1])
     if len(ids) <= KEYWORD_ID_LIMIT:
         return cases.filter(pk__in=ids)
     return filter_by_keywords(cases, q)
@@ -178,17 +199,25 @@ def attach_pack_versions(cases: Iterable[Case]) -> None:
 
 
 def _paginate(
-    rows: QuerySet[T], filtered: QuerySet[Any], page: int, page_size: int, *, sliced: bool = False
+    rows: QuerySet[T],
+    filtered: QuerySet[Any],
+    page: int,
+    page_size: int,
+    *,
+    sliced: bool = False,
+    by_text: bool = False,
 ) -> Page[T]:
     """Slice ``rows`` (ordered, with its joins; ``sliced``: they are the page already); count
-    ``filtered`` (the bare filter)."""
+    ``filtered`` (the bare filter; ``by_text``: it has a full-text condition, which the count
+    reads from the text index)."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
     offset = (page - 1) * page_size
     items = list(rows if sliced else rows[offset : offset + page_size])
     if (items and len(items) < page_size) or (page == 1 and not items):
         return Page(items, offset + len(items), True, page, page_size)  # the last page
-    counted = filtered.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    with text_index_plans() if by_text else nullcontext():
+        counted = filtered.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     exact = counted <= COUNT_LIMIT
     return Page(items, min(counted, COUNT_LIMIT), exact, page, page_size)
 
@@ -211,10 +240,11 @@ def case_page(
     rows = (
         shown.select_related(*_ROW_RELATED)
         .annotate(repeat_of_number=F("repeat_of__number"))
-        .defer(*_ROW_DEFERRED, *_PACK_DEFERRED)
+        .only(*_ROW_ONLY)
         .order_by(*ordering)
     )
-    return _paginate(rows, cases, page, page_size, sliced=sliced)
+    by_text = bool(filters.q.strip())
+    return _paginate(rows, cases, page, page_size, sliced=sliced, by_text=by_text)
 
 
 def case_detail(user: User, number: str) -> Case:
