@@ -31,6 +31,7 @@ urlpatterns = [
     path("intake/script/", intake.script_panel, name="intake_script"),
     path("intake/outcome/", intake.script_outcome, name="intake_outcome"),
     path("intake/customer/", intake.customer_lookup, name="intake_customer"),
+    path("intake/suggest/", intake.category_suggest, name="intake_suggest"),
     path("queues/<slug:code>/", queues.queue, name="queue"),
     path("cases/<str:number>/", case.case_page, name="case"),
     path("cases/<str:number>/actions/<slug:action>/", case.case_action, name="case_action"),

@@ -1,8 +1,10 @@
 """The intake page (受理登记) with the guided script beside the form.
 
 htmx endpoints refresh parts of the page as the agent works: the pack's fields, the script
-panel for the chosen category, the script's outcome as questions are answered, and the
-customer look-up by phone. The form itself posts to ``intake`` and works without JavaScript.
+panel for the chosen category, the script's outcome as questions are answered, the
+customer look-up by phone, and the categories the description suggests (a suggestion only:
+the agent clicks one to choose it; nothing is assigned on its own). The form itself posts
+to ``intake`` and works without JavaScript.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tousu.cases.models import Case
+from tousu.cases.models import MAX_DESCRIPTION, Case
 from tousu.cases.queries import attach_pack_versions
+from tousu.cases.suggest import suggest_for
 from tousu.org.models import Unit
 from tousu.org.permissions import visible_cases
 from tousu.packs.registry import active_packs
@@ -42,6 +45,22 @@ def _form(request: HttpRequest, data: object = None) -> IntakeForm:
     return IntakeForm(data, initial=initial, packs=active_packs(), units=units)  # type: ignore[arg-type]
 
 
+def _suggest_context(request: HttpRequest, form: IntakeForm) -> dict[str, object]:
+    """Up to three categories of the chosen pack for the description, each with its path."""
+    params = _params(request)
+    text = (params.get("description") or "")[:MAX_DESCRIPTION]
+    pack = form.pack
+    found = suggest_for(pack, text, field="description") if pack and text.strip() else []
+    return {
+        "suggestions": [
+            (s, " › ".join(c.name for c in reversed(list(pack.lineage(s.code)))))
+            for s in found if pack
+        ],
+        "category": params.get("category") or "",
+        "described": bool(text.strip()),
+    }
+
+
 def _done_message(then: str, number: str) -> str:
     texts = {
         "register": _("已登记投诉单 %(number)s。"),
@@ -67,16 +86,23 @@ def intake(request: HttpRequest) -> HttpResponse:
             messages.success(request, _done_message(done.then, done.case.number))
             return redirect("console:case", number=done.case.number)
     status = 422 if form.errors else 200
-    return render(request, "console/intake.html", {"form": form, "panel": form.panel},
-                  status=status)
+    context = {"form": form, "panel": form.panel, **_suggest_context(request, form)}
+    return render(request, "console/intake.html", context, status=status)
 
 
 @roles_view(INTAKE_ROLES)
 def pack_fields(request: HttpRequest) -> HttpResponse:
     """The fields that depend on the pack (request type, category, severity) and the panel."""
     form = _form(request)
-    return render(request, "console/intake/_pack_fields.html",
-                  {"form": form, "panel": form.panel, "oob": True})
+    context = {"form": form, "panel": form.panel, "oob": True, **_suggest_context(request, form)}
+    return render(request, "console/intake/_pack_fields.html", context)
+
+
+@roles_view(INTAKE_ROLES)
+def category_suggest(request: HttpRequest) -> HttpResponse:
+    """The categories the description points to, from the pack's keywords."""
+    form = _form(request)
+    return render(request, "console/intake/_suggest.html", _suggest_context(request, form))
 
 
 @roles_view(INTAKE_ROLES)

@@ -15,6 +15,24 @@
     var next = document.querySelector(button.getAttribute("data-focus") || "");
     (next || input).focus();
   });
+  // A button with data-select="#select" data-value="code" chooses that option and lets the
+  // select's change handlers run (the intake page's suggested categories: the script loads).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-select]");
+    if (!button) { return; }
+    event.preventDefault();
+    var select = document.querySelector(button.getAttribute("data-select"));
+    if (!select) { return; }
+    select.value = button.getAttribute("data-value") || "";
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    var list = button.closest("ul");
+    if (list) {
+      list.querySelectorAll("[data-select]").forEach(function (b) {
+        b.setAttribute("aria-pressed", b === button ? "true" : "false");
+      });
+    }
+    select.focus();
+  });
   // Ctrl+Enter (Cmd+Enter on a Mac) submits the form the cursor is in, from a text area too,
   // through its default button (on the intake page: register).
   document.addEventListener("keydown", function (event) {
