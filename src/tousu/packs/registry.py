@@ -16,8 +16,7 @@ from tousu.packs.models import PackVersion
 from tousu.packs.schema import Pack
 from tousu.rules.errors import ErrorCode, ValidationFailed
 
-# keyed by row and content: a row id can come back with other text (rolled-back test rows)
-_parsed: dict[tuple[int, str], Pack] = {}
+_parsed: dict[int, Pack] = {}
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def install_pack_text(text: str, filename: str) -> PackVersion:
                 existing.active = True
                 existing.save(update_fields=["active"])
             return existing
-        return PackVersion.objects.create(
+        row = PackVersion.objects.create(
             code=pack.code,
             version=pack.version,
             checksum=pack.checksum,
@@ -47,6 +46,8 @@ def install_pack_text(text: str, filename: str) -> PackVersion:
             filename=Path(filename).name,
             active=True,
         )
+    _parsed.pop(row.pk, None)  # a new row may reuse a rolled-back row's id (tests)
+    return row
 
 
 def install_pack_file(path: str | Path) -> PackVersion:
@@ -59,10 +60,9 @@ def install_builtin_packs() -> list[PackVersion]:
 
 
 def pack_of_version(row: PackVersion) -> Pack:
-    key = (row.pk, row.checksum)
-    if key not in _parsed:
-        _parsed[key] = load_pack_text(row.source_text, row.filename)
-    return _parsed[key]
+    if row.pk not in _parsed:
+        _parsed[row.pk] = load_pack_text(row.source_text, row.filename)
+    return _parsed[row.pk]
 
 
 def active_pack(code: str, field: str = "pack") -> ActivePack:
