@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from tests import factories
 
@@ -12,6 +13,14 @@ from tests import factories
 def _fast_password_hashing(settings):
     """Full-strength PBKDF2 costs ~1 s per user on this machine; tests need no such cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A page request leaves its language active in the thread (LocaleMiddleware); start every
+    test from the default (Chinese) so that one test's English never leaks into the next."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
