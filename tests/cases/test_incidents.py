@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
+import tousu.packs
 from tests.factories import at, install_packs, intake, make_org
 from tousu.cases.incidents import incident_facts
 from tousu.cases.models import Case, Event, Incident
 from tousu.cases.services import CustomerData
+from tousu.packs.registry import install_pack_text
 
 NOW = at("2026-11-02 09:00")
 TEXT = "会员到期后没有任何提醒就自动续费扣款，要求退款并关闭自动续费"
@@ -192,3 +195,21 @@ def test_concurrent_joins_lose_no_count():
     # the hot-spot threshold (3) was crossed once: the first two members raised once each
     for case in Case.objects.filter(customer__phone__in=["13800000001", "13800000002"]):
         assert [u[2] for u in upgrades(case)] == ["same_matter_month"]
+
+
+@pytest.mark.django_db
+def test_a_rule_mixing_counts_and_case_facts_grades_each_member_in_full(org):
+    path = Path(tousu.packs.__file__).parent / "data" / "internet.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "when: {same_matter_month: {at_least: 3}}", "when: {same_matter_month: {at_least: 99}}"
+    ).replace(
+        "when: {complainant_count: {at_least: 3}}",
+        "when: {complainant_count: {at_least: 3}, our_fault: true}",
+    )
+    install_pack_text(text, "internet.yaml")
+    ours = renewal(org, 1, facts={"our_fault": True})
+    other = renewal(org, 2)
+    renewal(org, 3)
+    assert upgrades(ours) == [("severity", "hot", "joint_three", "incident_joined")]
+    assert upgrades(other) == []
