@@ -31,7 +31,7 @@ def test_office_hours_are_read_sorted():
 def test_without_office_hours_the_pack_leaves_the_default():
     pack = load_pack_text(MINIMAL, "demo.yaml")
     assert pack.sla.office_hours is None
-    assert DEFAULT_OFFICE_HOURS == ((time(8, 30), time(12)), (time(13, 30), time(17, 30)))
+    assert ((time(8, 30), time(12)), (time(13, 30), time(17, 30))) == DEFAULT_OFFICE_HOURS
 
 
 def test_a_whole_day_may_end_at_midnight():
