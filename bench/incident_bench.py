@@ -14,6 +14,12 @@ each tenth of the rows (flat when a join costs the same at the 10th and the 1,00
 
 After each run: the incident's size and how many upgrade events its members got (telecom:
 5 complainants on one matter → 批量投诉, each earlier member raised once).
+
+Figures of 2026-12-05 (2 shared cores, load average 3–4, PostgreSQL 15), commit 7318bf1:
+
+    tousu import, 1000 identical rows       33.64 s       30 /s   (exit 0)
+    intake service, 1000 identical cases    32.62 s       31 /s
+      rows/s by tenth: 30 33 33 30 30 30 30 30 32 30
 """
 
 from __future__ import annotations
