@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from tests import factories
 
@@ -15,6 +16,14 @@ LIMITS = {
     "/console/queues/all/?q=漏水&severity=minor": 10,
     "/console/dashboard/": 24,  # the month's statistics: a few aggregate queries per period
 }
+# On PostgreSQL a text search steers the planner to the GIN index for its probe and its count
+# (tousu.cases.search.text_index_plans): up to two blocks of SET LOCAL, and RESET inside the
+# test's transaction.
+POSTGRES_EXTRA = {"/console/queues/all/?q=漏水&severity=minor": 4}
+
+
+def limit_of(path: str) -> int:
+    return LIMITS[path] + (POSTGRES_EXTRA.get(path, 0) if connection.vendor == "postgresql" else 0)
 
 
 def _cases(org, n: int) -> None:
@@ -33,7 +42,7 @@ def test_list_pages_have_a_fixed_query_count(client_as, org, django_assert_max_n
     _cases(org, rows)
     client = client_as(username)
     client.get(path)  # warm the pack cache and the session
-    with django_assert_max_num_queries(LIMITS[path]):
+    with django_assert_max_num_queries(limit_of(path)):
         assert client.get(path).status_code == 200
 
 

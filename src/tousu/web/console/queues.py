@@ -104,7 +104,7 @@ def queue_page(
     The total is counted up to ``queries.COUNT_LIMIT`` (an exact count of a large table costs
     more than the page)."""
     cases = queries._filter_cases(queue_cases(user, queue, now), filters, now)
-    ordering = queries.ORDERINGS.get(filters.ordering, queries.ORDERINGS["due"])
+    ordering = queries.ordering_of(filters)  # the same order in its cheapest form
     rows = cases.select_related("customer", "incident").defer(*queries._ROW_DEFERRED)
     offset = (max(1, page) - 1) * PAGE_SIZE
     items = list(rows.order_by(*ordering)[offset : offset + PAGE_SIZE + 1])
