@@ -223,9 +223,10 @@ def summed_totals(
     return out[0], out[1]
 
 
-def _order_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups:
+def _counted_orders(scope: Scope, period: Period) -> QuerySet[WorkOrder]:
+    """The counted work orders of cases received in the period or the one before, in scope.
+    An order is issued after its case is received: the issue time bounds the scan."""
     previous = period.previous()
-    # An order is issued after its case is received: the issue time bounds the scan.
     orders = WorkOrder.objects.filter(
         status__in=COUNTED_ORDERS,
         issued_at__gte=previous.start,
@@ -236,6 +237,11 @@ def _order_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups
         orders = orders.filter(case__pack=scope.pack)
     if scope.restricted:
         orders = orders.filter(case__in=scope.cases.values("pk"))
+    return orders
+
+
+def _order_groups(scope: Scope, period: Period, dim: Dimension | None) -> Groups:
+    orders = _counted_orders(scope, period)
     orders = orders.annotate(**{CURRENT: _flag("case__received_at", period.start)})
     fields: tuple[str, ...] = (CURRENT, *(dim.order_fields if dim else ()))
     return _grouped(orders, fields, order_aggregates(scope.now))
@@ -341,17 +347,7 @@ def _case_rows(
 
 
 def _order_rows(scope: Scope, period: Period, dims: tuple[Dimension, ...]) -> QuerySet[Any]:
-    previous = period.previous()
-    orders = WorkOrder.objects.filter(
-        status__in=COUNTED_ORDERS,
-        issued_at__gte=previous.start,
-        case__received_at__gte=previous.start,
-        case__received_at__lt=period.end,
-    )
-    if scope.pack:
-        orders = orders.filter(case__pack=scope.pack)
-    if scope.restricted:
-        orders = orders.filter(case__in=scope.cases.values("pk"))
+    orders = _counted_orders(scope, period)
     clock = order_clock(scope.now)
     keys = {_alias(n): F(n) for d in dims for n in d.order_fields}
     flags = {f"_c_{n}": ExpressionWrapper(q, BooleanField()) for n, q in clock.items()}
