@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tousu.web.language.ChosenLanguageMiddleware",  # Chinese unless English was chosen
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,6 +104,7 @@ AUTH_USER_MODEL = "org.User"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the 中文/English choice outlives the browser session
 TIME_ZONE = os.environ.get("TOUSU_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 LOCALE_PATHS = [BASE_DIR / "locale"]  # the English catalogue of the console

@@ -76,7 +76,8 @@ class Desk:
     def __init__(self, browser: Any, base: str, username: str, viewport: dict[str, int]):
         self.base = base
         self.username = username
-        self.context = browser.new_context(locale="zh-CN", viewport=viewport,
+        # an English browser on purpose: the console is Chinese unless English is chosen
+        self.context = browser.new_context(locale="en-US", viewport=viewport,
                                            timezone_id="Asia/Shanghai")
         self.page = self.context.new_page()
         self.page.set_default_timeout(20_000)

@@ -21,7 +21,7 @@ PHONE = "13955501234"
 def phone_page(browser, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
     context = browser.new_context(
-        locale="zh-CN",
+        locale="en-US",  # the portal is Chinese whatever the phone's language
         viewport=PHONE_SCREEN,
         is_mobile=True,
         has_touch=True,

@@ -54,6 +54,13 @@ def sec_case(org):
     return factories.act(org, "dispatcher", "dispatch", case, units=["sec"])
 
 
+def choose_english(client: Client) -> Client:
+    """Switch ``client`` to English the way a user does: the 中文/English button."""
+    response = client.post("/console/language/", {"language": "en", "next": "/console/"})
+    assert response.status_code == 302
+    return client
+
+
 def page_text(response) -> str:
     return response.content.decode()
 

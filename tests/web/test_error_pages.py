@@ -1,11 +1,11 @@
 """No page shows a traceback: unknown addresses, server errors, refused CSRF tokens and
-refused roles get calm pages in Chinese (English on request)."""
+refused roles get calm pages in Chinese (English when chosen)."""
 
 from __future__ import annotations
 
 from django.test import Client
 
-from tests.web.conftest import page_text
+from tests.web.conftest import choose_english, page_text
 
 
 def _calm(response) -> str:
@@ -20,7 +20,9 @@ def test_unknown_address_is_a_chinese_404(client_as, org):
         response = client.get("/console/no-such-page/")
         assert response.status_code == 404
         assert "没有找到该页面" in _calm(response)
-    response = Client(headers={"Accept-Language": "en"}).get("/no-such-page/")
+    english_browser = Client(headers={"Accept-Language": "en"})
+    assert "没有找到该页面" in _calm(english_browser.get("/no-such-page/"))
+    response = choose_english(english_browser).get("/no-such-page/")
     assert "Page not found" in _calm(response)
 
 

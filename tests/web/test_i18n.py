@@ -1,4 +1,5 @@
-"""Simplified Chinese by default, English on request; the catalogue is compiled in the tree."""
+"""Simplified Chinese by default, whatever the browser asks for; English when the user chooses
+it with the 中文/English switch; the catalogue is compiled in the tree."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 from django.test import Client
 
 import tousu.settings
-from tests.web.conftest import CATALOGUE, page_text
+from tests.web.conftest import CATALOGUE, choose_english, page_text
+from tousu.api.auth import issue_token
 
 
 def test_settings_name_the_catalogue():
@@ -43,5 +45,44 @@ def test_english_on_request(client_as, eng_case):
 
 
 def test_login_page_in_english(db):
-    client = Client(headers={"Accept-Language": "en"})
+    client = choose_english(Client())
     assert "Sign in to tousu" in page_text(client.get("/console/login/"))
+
+
+def test_an_english_browser_gets_chinese_until_english_is_chosen(client_as, eng_case):
+    """Accept-Language is not a choice: headless Chromium sends ``en`` on its own."""
+    anonymous = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+    login = anonymous.get("/console/login/")
+    assert login["Content-Language"] == "zh-hans"
+    assert "Sign in to tousu" not in page_text(login)
+    assert 'lang="zh-CN"' in page_text(login)
+    assert "Track a case" not in page_text(anonymous.get("/portal/"))
+    agent = client_as("agent", headers={"Accept-Language": "en"})
+    text = page_text(agent.get(f"/console/cases/{eng_case.number}/"))
+    assert "处理过程" in text
+    assert "History" not in text
+    choose_english(agent)
+    assert "History" in page_text(agent.get(f"/console/cases/{eng_case.number}/"))
+
+
+def test_a_language_that_is_not_offered_falls_back_to_chinese(client_as, eng_case):
+    agent = client_as("agent")
+    agent.cookies["django_language"] = "fr"
+    assert "处理过程" in page_text(agent.get(f"/console/cases/{eng_case.number}/"))
+
+
+def test_api_errors_do_not_depend_on_the_language(client_as, org):
+    """API messages are English text for programs; neither the browser's language nor the
+    switch changes them."""
+    headers = {"Authorization": f"Bearer {issue_token(org.users['agent'])}"}
+    clients = [Client(headers={**headers, "Accept-Language": "en"}),
+               Client(headers={**headers, "Accept-Language": "zh-CN"}),
+               choose_english(Client(headers=headers))]
+    missing = [c.get("/api/v1/cases/NO-SUCH-CASE").json() for c in clients]
+    assert missing[0]["error"]["code"] == "not_found"
+    assert missing[0] == missing[1] == missing[2]
+    bad = [c.post("/api/v1/cases", {"pack": "property", "channel": "pigeon"},
+                  content_type="application/json") for c in clients]
+    assert {r.status_code for r in bad} == {422}
+    assert bad[0].json() == bad[1].json() == bad[2].json()
+    assert bad[0].json()["error"]["fields"]

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tests.portal_steps import to_proposal, to_replied
+from tests.web.conftest import choose_english
 from tousu.cases.models import Attachment, Case, Customer, Event
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x03" * 80
@@ -264,7 +265,7 @@ def test_appeal_from_the_page(client, org):
 
 
 def test_portal_in_english(org):
-    client = Client(headers={"accept-language": "en"})
+    client = choose_english(Client())
     page = client.get("/portal/").content.decode()
     assert "Track a case" in page
     for path in ("/portal/", "/portal/track/"):

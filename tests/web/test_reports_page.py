@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.reports.data import build
-from tests.web.conftest import page_text
+from tests.web.conftest import choose_english, page_text
 
 URL = "/console/reports/"
 DOWNLOAD = "/console/reports/download/"
@@ -187,7 +187,7 @@ def test_bad_download_is_refused_with_a_message(client_as, org):
 
 
 def test_english_page(client_as, org):
-    response = client_as("supervisor", HTTP_ACCEPT_LANGUAGE="en").get(URL, {"period": "2026-10"})
+    response = choose_english(client_as("supervisor")).get(URL, {"period": "2026-10"})
     html = page_text(response)
     assert "Reports" in html
     assert "Satisfaction rate" in html
