@@ -82,13 +82,60 @@ def test_a_misspelt_filter_is_named(api_as):
 
 
 def test_the_consoles_show_is_in_the_log_too(api_as, org):
+    """One log for both: the console's show writes the API's PersonalDataView row (and keeps
+    its event in the case's history), listed once."""
+    from tousu.cases.models import Event
     from tousu.cases.services import Actor
-    from tousu.web.console.audit import record_personal_data_view
+    from tousu.cases.services.audit import reveal_personal_data
 
     number = _register(api_as("agent"))
-    record_personal_data_view(actor=Actor(org.users["dispatcher"]), number=number)
+    reveal_personal_data(actor=Actor(org.users["dispatcher"]), number=number,
+                         source=f"console POST /console/cases/{number}/personal-data/",
+                         address="10.0.0.7")
     items = api_as("auditor").get("/audit/personal-data").json()["items"]
-    assert [(r["user"], r["case"], r["source"]) for r in items] == [
-        ("dispatcher", number, "console")
+    assert [(r["user"], r["case"], r["source"], r["address"]) for r in items] == [
+        ("dispatcher", number, f"console POST /console/cases/{number}/personal-data/", "10.0.0.7")
     ]
-    assert "phone" in items[0]["fields"]
+    assert items[0]["fields"] == ["name", "phone", "address", "household"]
+    event = Event.objects.get(case__number=number, kind="case.personal_data_viewed")
+    assert event.data["fields"] == items[0]["fields"]
+
+
+def test_a_show_refused_to_a_masked_role_logs_nothing(api_as, org):
+    from tousu.cases.models import Event
+    from tousu.cases.services import Actor
+    from tousu.cases.services.audit import reveal_personal_data
+    from tousu.rules.errors import Forbidden, NotFound
+
+    number = _register(api_as("agent"))
+    with pytest.raises(Forbidden):
+        reveal_personal_data(actor=Actor(org.users["quality"]), number=number, source="console")
+    with pytest.raises(NotFound):  # another unit's handler does not learn that it exists
+        reveal_personal_data(actor=Actor(org.users["handler_sec"]), number=number,
+                             source="console")
+    assert PersonalDataView.objects.count() == 0
+    assert not Event.objects.filter(kind="case.personal_data_viewed").exists()
+
+
+def test_shows_logged_as_events_only_are_copied_into_the_log(api_as, org):
+    """Migration cases/0015: console shows from before, kept only as case events, join the
+    log, so the audit page and API still list them."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from tousu.cases.models import Case
+    from tousu.cases.services import Actor
+    from tousu.cases.services.common import record
+
+    migration = importlib.import_module(
+        "tousu.cases.migrations.0015_console_shows_in_the_view_log")
+    number = _register(api_as("agent"))
+    case = Case.objects.get(number=number)
+    record(case, "case.personal_data_viewed", Actor(org.users["agent"]), timezone.now(),
+           data={"fields": ["name", "phone"]})
+    migration.copy_console_shows(apps, None)
+    view = PersonalDataView.objects.get()
+    assert (view.user.username, view.case.number, view.fields, view.source) == (
+        "agent", number, ["name", "phone"], "console")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from tests import factories
 from tests.web.conftest import page_text
-from tousu.cases.models import Event
+from tousu.cases.models import Event, PersonalDataView
 
 
 def action_url(case, action: str) -> str:
@@ -150,6 +150,11 @@ def test_personal_data_is_masked_with_an_audited_show(client_as, eng_case):
     assert "13800138000" in page_text(response)
     viewed = Event.objects.get(case=eng_case, kind="case.personal_data_viewed")
     assert viewed.actor.username == "agent"
+    logged = PersonalDataView.objects.get(case=eng_case)  # the same log as the API's views
+    assert logged.user.username == "agent"
+    assert logged.source == f"console POST {url}personal-data/"
+    assert logged.address == "127.0.0.1"
+    assert "phone" in logged.fields
     assert "查看客户个人信息" in page_text(client.get(url))
 
 
@@ -163,3 +168,4 @@ def test_roles_without_the_right_see_masked_data_only(client_as, eng_case):
         assert response.status_code == 403
         assert "13800138000" not in page_text(response)
     assert not Event.objects.filter(kind="case.personal_data_viewed").exists()
+    assert not PersonalDataView.objects.exists()

@@ -14,12 +14,10 @@ from tousu.api.auth import current_user
 from tousu.api.errors import ERROR_RESPONSES
 from tousu.api.schemas import Out, reject_unknown_params
 from tousu.cases import queries
+from tousu.org.permissions import READ_VIEW_LOG
 from tousu.rules.errors import Forbidden
-from tousu.rules.lifecycle import Role
 
 router = Router(tags=["audit"])
-
-AUDIT_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
 
 
 class AuditIn(Schema):
@@ -58,7 +56,7 @@ class DataViewPageOut(Out):
 def personal_data(request: HttpRequest, filters: Query[AuditIn]) -> dict[str, Any]:
     reject_unknown_params(request, AuditIn)
     user = current_user(request)
-    if user.role_code not in AUDIT_ROLES:
+    if user.role_code not in READ_VIEW_LOG:
         raise Forbidden(f"role '{user.role}' may not read the personal data log")
     f = filters
     page = queries.personal_data_views(

@@ -317,8 +317,6 @@ def work_order_page(
 
 # ---------------------------------------------------------------- audit (SPEC §8)
 
-CONSOLE_VIEW_EVENT = "case.personal_data_viewed"  # the console's audited "show"
-
 
 @dataclass(frozen=True)
 class AuditFilters:
@@ -330,7 +328,7 @@ class AuditFilters:
 
 @dataclass(frozen=True)
 class DataView:
-    """One showing of unmasked personal data, from the API log or a console "show" event."""
+    """One showing of unmasked personal data: an API answer or the console's "show"."""
 
     at: datetime
     user: str
@@ -340,47 +338,22 @@ class DataView:
     address: str
 
 
-def _audit_rows(f: AuditFilters) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    views = PersonalDataView.objects.all()
-    shows = Event.objects.filter(kind=CONSOLE_VIEW_EVENT)
-    if f.case:
-        views, shows = views.filter(case__number=f.case), shows.filter(case__number=f.case)
-    if f.user:
-        views, shows = views.filter(user__username=f.user), shows.filter(actor__username=f.user)
-    if f.since:
-        views, shows = views.filter(at__gte=f.since), shows.filter(at__gte=f.since)
-    if f.until:
-        views, shows = views.filter(at__lt=f.until), shows.filter(at__lt=f.until)
-    return views, shows
-
-
 def personal_data_views(f: AuditFilters, *, page: int = 1, page_size: int = 20) -> Page[DataView]:
-    """Unmasked views of personal data, newest first: the API's log and the console's "show"
-    events together."""
-    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
-    views, shows = _audit_rows(f)
-    end = page * page_size
-    rows = [
+    """Unmasked views of personal data, newest first, from the one log that the API and the
+    console both write (``PersonalDataView``)."""
+    views = PersonalDataView.objects.all()
+    if f.case:
+        views = views.filter(case__number=f.case)
+    if f.user:
+        views = views.filter(user__username=f.user)
+    if f.since:
+        views = views.filter(at__gte=f.since)
+    if f.until:
+        views = views.filter(at__lt=f.until)
+    rows = views.select_related("user", "case").order_by("-at", "-id")
+    found = _paginate(rows, views, page, page_size)
+    items = [
         DataView(v.at, v.user.username, v.case.number, list(v.fields), v.source, v.address)
-        for v in views.select_related("user", "case").order_by("-at", "-id")[:end]
-    ] + [
-        DataView(
-            e.at,
-            e.actor.username if e.actor_id else "",
-            e.case.number,
-            list(e.data.get("fields", [])),
-            "console",
-            str(e.data.get("address", "")),
-        )
-        for e in shows.select_related("actor", "case").order_by("-at", "-id")[:end]
+        for v in found.items
     ]
-    rows.sort(key=lambda r: r.at, reverse=True)
-    counted = sum(q.order_by().values("pk")[: COUNT_LIMIT + 1].count() for q in (views, shows))
-    return Page(
-        rows[end - page_size : end],
-        min(counted, COUNT_LIMIT),
-        counted <= COUNT_LIMIT,
-        page,
-        page_size,
-    )
+    return Page(items, found.count, found.count_exact, found.page, found.page_size)

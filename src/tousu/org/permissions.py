@@ -22,6 +22,8 @@ SEE_ALL = frozenset(
 SEE_PERSONAL_DATA = frozenset(
     {Role.ADMIN, Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR, Role.MANAGER, Role.CRISIS}
 )
+# Roles that read the log of those views (the console's audit page, GET /audit/personal-data).
+READ_VIEW_LOG = frozenset({Role.AUDITOR, Role.ADMIN})
 
 
 def case_scope(user: User) -> Q | None:

@@ -1,15 +1,23 @@
 """The log of personal data shown unmasked (SPEC §8: every view of unmasked personal data is
-logged). One row per case shown, written in one INSERT per request."""
+logged). One row per case shown, written in one INSERT per request, whoever shows it: the API's
+answers and the console's "show personal data" button write the same ``PersonalDataView`` rows
+(``log_personal_data_views``), which auditors read on the console's audit page and at
+GET /api/v1/audit/personal-data."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.db import transaction
+
 from tousu.cases.models import MAX_SHORT_TEXT, Case, PersonalDataView
-from tousu.cases.services.common import resolve_now
+from tousu.cases.services.common import Actor, record, resolve_now
 from tousu.org.models import User
-from tousu.org.permissions import sees_personal_data
+from tousu.org.permissions import can_see_case, sees_personal_data
+from tousu.rules.errors import Forbidden, NotFound
+
+SHOWN_EVENT = "case.personal_data_viewed"  # the console's show, in the case's own history
 
 CUSTOMER_FIELDS = ("name", "phone", "email", "address", "household")
 REFERENCE_FIELDS = ("phone", "account")  # references the API masks like a phone number
@@ -51,3 +59,27 @@ def log_personal_data_views(
     ]
     PersonalDataView.objects.bulk_create(rows)
     return len(rows)
+
+
+@transaction.atomic
+def reveal_personal_data(
+    *,
+    actor: Actor,
+    number: str,
+    source: str,
+    address: str = "",
+    now: datetime | None = None,
+) -> Case:
+    """The console's audited "show": log the view like the API does, and put it in the case's
+    history, before anything is revealed; refuse an unseen case (NotFound) and a role that sees
+    personal data masked (Forbidden). Returns the case."""
+    now = resolve_now(now)
+    user = actor.user
+    case = Case.objects.select_related("customer").filter(number=number).first()
+    if case is None or user is None or not can_see_case(user, case):
+        raise NotFound(f"no case numbered '{number}'")
+    if not sees_personal_data(user):
+        raise Forbidden(f"role '{user.role}' may not see personal data unmasked")
+    log_personal_data_views(user, [case], source=source, address=address, now=now)
+    record(case, SHOWN_EVENT, actor, now, data={"fields": personal_fields(case)})
+    return case

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from tousu.web.console.views import (
     attachments,
+    audit,
     auth,
     calendar,
     case,
@@ -43,6 +44,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("reports/", reports.reports, name="reports"),
     path("reports/download/", reports.download, name="reports_download"),
+    path("audit/personal-data/", audit.personal_data, name="audit_personal_data"),
     path("manage/", manage.index, name="manage"),
     path("manage/units/", manage.units, name="manage_units"),
     path("manage/users/", manage.users, name="manage_users"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tousu.cases import queries, services
 from tousu.cases.models import Case
+from tousu.cases.services.audit import reveal_personal_data as log_reveal
 from tousu.cases.services.common import pack_for
 from tousu.org.models import Unit
 from tousu.rules.errors import NotFound, RuleError
@@ -20,7 +21,6 @@ from tousu.rules.lifecycle import Action
 from tousu.web.console import case_view, labels
 from tousu.web.console.access import actor, is_htmx, not_found, staff_view
 from tousu.web.console.action_forms import ACTION_FORMS, ActionForm
-from tousu.web.console.audit import record_personal_data_view
 from tousu.web.console.errors import add_rule_error
 
 
@@ -138,12 +138,15 @@ def _refused(request: HttpRequest, number: str, code: Action, form: ActionForm) 
 
 @staff_view
 def reveal_personal_data(request: HttpRequest, number: str) -> HttpResponse:
-    """The audited "show": log the view, then render the unmasked customer block."""
+    """The audited "show": log the view (the same log as the API's), then render the unmasked
+    customer block."""
     if request.method != "POST":
         return redirect("console:case", number=number)
     template = "console/case/_customer.html" if is_htmx(request) else "console/case.html"
     try:
-        record_personal_data_view(actor=actor(request), number=number)
+        log_reveal(actor=actor(request), number=number,
+                   source=f"console {request.method} {request.path}",
+                   address=request.META.get("REMOTE_ADDR", ""))
         revealed = True
     except NotFound:
         return not_found(request, number)
