@@ -66,6 +66,16 @@ class Unit(models.Model):
         help_text=_("如 08:30-12:00, 13:30-17:30；留空则按行业包或默认的办公时间。"),
     )
 
+    # the person in charge (负责人), e.g. the department manager; set on the console's units page
+    head = models.ForeignKey(
+        "org.User",
+        verbose_name=_("负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     class Meta:
         ordering = ["code"]
 
