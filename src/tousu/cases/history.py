@@ -1,10 +1,12 @@
 """The hash chain of each case's events (SPEC §8): sealing new events and checking chains.
 
 ``seal`` is the one place that gives new events their digests; ``seal_for_case`` (one event
-or a few, from ``services.common.record``) and ``seal_batch`` (the sweep's thousands) call it
-and move the case's ``history_digest`` (the digest of its newest event) in the same
-transaction. Writers hold the case row locked (``lock_case``, the sweep's ``_lock``), so the
-previous digest cannot move meanwhile; ``seal_for_case`` still checks it in its UPDATE.
+or a few, from ``services.common.record``) and ``seal_batch`` (a bulk regrade) call it and
+move the case's ``history_digest`` (the digest of its newest event) in the same transaction.
+The sweep calls ``seal`` per case itself (``sweep_case``) and saves the new latest digest with
+the case's other changes, in one UPDATE. Writers hold the case row locked (``lock_case``, the
+sweep's ``_lock``), so the previous digest cannot move meanwhile; ``seal_for_case`` still
+checks it in its UPDATE.
 The digest itself is pure: ``tousu.rules.history``. ``check_chains`` walks every chain in
 event id order, streamed, for ``tousu verify-history``.
 """
@@ -63,8 +65,8 @@ def seal_for_case(case: Case, events: Sequence[Any]) -> None:
 
 
 def seal_batch(events: Sequence[Any]) -> None:
-    """Seal the sweep's new events (many cases, each locked by the sweep) and move each
-    case's latest digest: one read and one bulk update for the whole batch."""
+    """Seal new events of many cases (each locked by the caller) and move each case's latest
+    digest: one read and one bulk update for the whole batch."""
     by_case: dict[int, list[Any]] = defaultdict(list)
     for event in events:
         by_case[event.case_id].append(event)

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tousu.cases import bulk_write, history, sweep_case, sweep_state
+from tousu.cases import bulk_write, sweep_case, sweep_state
 from tousu.cases.models import UNSWEPT, Case, Event, WorkOrder
 from tousu.cases.services.common import resolve_now
 from tousu.notify import recipients, service
@@ -157,9 +157,9 @@ def _progressed_today(cases: list[Case], now: datetime) -> set[int]:
 
 
 def _flush(batch: sweep_state.Batch, report: SweepReport) -> None:
-    """Write the batch: events, then their notifications, then the rows' clock state."""
+    """Write the batch: events (sealed by ``sweep_case``), then their notifications, then
+    the rows' clock state and each case's latest digest."""
     events = [item.event for item in batch.events]
-    history.seal_batch(events)  # the hash chain (SPEC §8): digests, and each case's latest
     bulk_write.insert(Event, events)
     directory = recipients.Directory()
     rows = [

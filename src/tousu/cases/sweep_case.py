@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tousu.cases import history
 from tousu.cases.models import Case, Event, WorkOrder
 from tousu.cases.services.common import SYSTEM
 from tousu.cases.services.grading import apply_upgrades
@@ -31,7 +32,10 @@ def sweep_case(case: Case, orders: list[WorkOrder], batch: Batch) -> None:
 
     Rows the selection found are marked as looked at; the others (a case visited for its
     work order) keep their sweep columns, so that writing them touches no indexed column.
+    The case's new events are sealed here (the hash chain, SPEC §8), so that its latest
+    digest is saved by the same UPDATE as its other changes.
     """
+    first_event = len(batch.events)
     rows: list[Case | WorkOrder] = [case, *orders]
     selected = [batch.selected(row) for row in rows]
     before = [snapshot(row) for row in rows]
@@ -47,6 +51,9 @@ def sweep_case(case: Case, orders: list[WorkOrder], batch: Batch) -> None:
             raised |= _age_upgrades(run)
             if not raised:
                 break
+    new = [pending.event for pending in batch.events[first_event:]]
+    if new:  # after any events apply_upgrades stored itself, as their ids come first
+        case.history_digest = history.seal(new, case.history_digest)
     for row, was_selected, old, due in zip(rows, selected, before, dues, strict=True):
         if was_selected or row.next_due_at != due:
             _settle(row, run.wakes.get(id(row), []), batch.now)

@@ -34,6 +34,7 @@ CASE_FIELDS = [
     "severity_rank",
     "version",
     "updated_at",
+    "history_digest",  # sealed per case (``sweep_case``): saved with the rest, one UPDATE
     *clocks.DUE_FIELDS,
 ]
 ORDER_FIELDS = [
@@ -71,6 +72,8 @@ class SweepEvent:
     actor_id: int | None = None
     actor: None = None
     pk: int | None = None
+    digest: str = ""  # the hash chain (``history.seal``)
+    prev_digest: str = ""
 
 
 @dataclass
