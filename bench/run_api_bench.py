@@ -3,8 +3,8 @@
     .venv/bin/python bench/run_api_bench.py --db both [--intake 5000] [--bulk 100000]
                                            [--requests 300] [--concurrency 8] [--read-concurrency 2]
 
-For each database: a fresh database (PostgreSQL: drop + create ``tousu_bench``; SQLite: a fresh
-data folder), ``tousu migrate``, packs + a small org + API users (bench/bulk_load.py setup),
+For each database: a fresh database (PostgreSQL: drop + create ``--pg-db``, default
+``tousu_bench``; SQLite: a fresh data folder), ``tousu migrate``, packs + a small org + API users (bench/bulk_load.py setup),
 ``tousu serve --workers 2`` on a free loopback port, then
   (a) POST /api/v1/cases ``--intake`` times from ``--concurrency`` client threads,
   (b) bulk-load ``--bulk`` cases straight into the tables, then ``--requests`` requests each of
@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,7 +39,8 @@ ROOT = HERE.parent
 OUT = HERE / "out"
 BIN = Path(sys.executable).parent
 PG_ADMIN = ["-h", "127.0.0.1", "-U", "postgres"]
-PG_URL = "postgresql://postgres@127.0.0.1:5432/tousu_bench"
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+DEFAULT_PG_DB = "tousu_bench"
 # PostgreSQL targets on this 2-core machine: (field, limit, higher is better)
 TARGETS = {
     "intake": [("per_s", 300, True), ("p95_ms", 50, False)],
@@ -67,7 +69,7 @@ def last_json(proc: subprocess.CompletedProcess) -> dict:
 
 def bench_env(db: str, args: argparse.Namespace) -> dict:
     """The server's environment; unless --reads-only, with a fresh database and data folder."""
-    data = OUT / f"data-{db}"
+    data = OUT / data_folder(db, args)
     if not args.reads_only:
         shutil.rmtree(data, ignore_errors=True)
         data.mkdir(parents=True)
@@ -83,15 +85,23 @@ def bench_env(db: str, args: argparse.Namespace) -> dict:
     if args.gunicorn_args:  # gunicorn reads extra options from the environment
         env["GUNICORN_CMD_ARGS"] = args.gunicorn_args
     if db == "postgres" and not args.reads_only:
-        sh(["dropdb", *PG_ADMIN, "--if-exists", "--force", "tousu_bench"], env)
-        sh(["createdb", *PG_ADMIN, "tousu_bench"], env)
+        sh(["dropdb", *PG_ADMIN, "--if-exists", "--force", args.pg_db], env)
+        sh(["createdb", *PG_ADMIN, args.pg_db], env)
         for setting in args.pg_set:  # experiments, e.g. synchronous_commit=off
             name, value = setting.split("=", 1)
-            sql = f"ALTER DATABASE tousu_bench SET {name} = '{value}'"
-            sh(["psql", *PG_ADMIN, "-c", sql, "tousu_bench"], env)
+            sql = f"ALTER DATABASE {args.pg_db} SET {name} = '{value}'"
+            sh(["psql", *PG_ADMIN, "-c", sql, args.pg_db], env)
     if db == "postgres":
-        env["DATABASE_URL"] = PG_URL
+        env["DATABASE_URL"] = f"{PG_SERVER}/{args.pg_db}"
     return env
+
+
+def data_folder(db: str, args: argparse.Namespace) -> str:
+    """bench/out/data-postgres for the default database, data-postgres-NAME for another
+    (its data folder is emptied at each run: runs on different databases keep theirs)."""
+    if db == "postgres" and args.pg_db != DEFAULT_PG_DB:
+        return f"data-postgres-{args.pg_db}"
+    return f"data-{db}"
 
 
 def free_port() -> int:
@@ -129,15 +139,17 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def backends() -> list[int]:
-    """Process ids of the PostgreSQL backends serving the bench database."""
-    sql = (
-        "select pid from pg_stat_activity where datname = 'tousu_bench' and pid <> pg_backend_pid()"
-    )
-    proc = subprocess.run(
-        ["psql", *PG_ADMIN, "-tAc", sql, "tousu_bench"], capture_output=True, text=True
-    )
-    return [int(x) for x in proc.stdout.split()]
+def backends_of(name: str) -> Callable[[], list[int]]:
+    """Process ids of the PostgreSQL backends serving the bench database ``name``."""
+    sql = f"select pid from pg_stat_activity where datname = '{name}' and pid <> pg_backend_pid()"
+
+    def pids() -> list[int]:
+        proc = subprocess.run(
+            ["psql", *PG_ADMIN, "-tAc", sql, name], capture_output=True, text=True
+        )
+        return [int(x) for x in proc.stdout.split()]
+
+    return pids
 
 
 def token(port: int, username: str, password: str) -> str:
@@ -185,9 +197,9 @@ def bench_db(db: str, args: argparse.Namespace) -> dict:
         )
     )
     port = free_port()
-    logfile = OUT / f"server-{db}.log"
+    logfile = OUT / f"server-{data_folder(db, args).removeprefix('data-')}.log"
     server = start_server(env, port, args.workers, logfile)
-    sampler = Sampler(server.pid, backends if db == "postgres" else None)
+    sampler = Sampler(server.pid, backends_of(args.pg_db) if db == "postgres" else None)
     sampler.start()
     result: dict = {"db": db, "workers": args.workers, "packs": setup["packs"]}
     try:
@@ -222,7 +234,14 @@ def bench_db(db: str, args: argparse.Namespace) -> dict:
         run = run_load(port, agent, post[args.warmup :], args.concurrency)
         result["intake"] = {**run.summary(), **sampler.end(phase)}
         result["processes_after_intake"] = sampler.breakdown()
-        log(f"{db}: intake {result['intake']['per_s']}/s p95 {result['intake']['p95_ms']} ms")
+        srv, pg, other, client = per_request(result["intake"], db)
+        log(
+            f"{db}: intake {result['intake']['per_s']}/s p95 {result['intake']['p95_ms']} ms; "
+            f"CPU ms per intake: server {srv}, PostgreSQL {pg}, client {client}; others {other} %"
+        )
+        if args.intake_only:
+            result["reads"] = {}
+            return result
 
         log(f"{db}: (b) bulk-loading {args.bulk} cases")
         load = last_json(
@@ -237,7 +256,7 @@ def bench_db(db: str, args: argparse.Namespace) -> dict:
         result["reads"] = reads(
             port, supervisor, agent, numbers, load["busy_category"], sampler, args
         )
-        result["db_size_mb"] = db_size(db, env)
+        result["db_size_mb"] = db_size(db, env, args.pg_db)
     finally:
         result["peak_rss_mb_overall"] = round(sampler.peak / 2**20, 1)
         sampler.stop()
@@ -282,12 +301,9 @@ def reads(
     return out
 
 
-def db_size(db: str, env: dict) -> float:
+def db_size(db: str, env: dict, name: str) -> float:
     if db == "postgres":
-        proc = sh(
-            ["psql", *PG_ADMIN, "-tAc", "select pg_database_size('tousu_bench')", "tousu_bench"],
-            env,
-        )
+        proc = sh(["psql", *PG_ADMIN, "-tAc", f"select pg_database_size('{name}')", name], env)
         return round(int(proc.stdout.strip()) / 2**20, 1)
     return round(
         sum(f.stat().st_size for f in Path(env["TOUSU_DATA_DIR"]).glob("tousu.sqlite3*")) / 2**20, 1
@@ -305,9 +321,10 @@ def verdict(kind: str, row: dict, db: str) -> str:
     return ", ".join(checks)
 
 
-def per_request(row: dict, db: str) -> tuple[float, float | str, float]:
-    """Server and PostgreSQL CPU milliseconds per request, and the share of the machine's CPU
-    that other processes took meanwhile (a high share spoils the latencies)."""
+def per_request(row: dict, db: str) -> tuple[float, float | str, float, float]:
+    """Server, PostgreSQL and client (this load generator) CPU milliseconds per request, and
+    the share of the machine's CPU that other processes took meanwhile (a high share spoils
+    the latencies)."""
     n = max(row["requests"], 1)
     cpus = os.cpu_count() or 1
     foreign = row["cpu_other_s"] + (row["cpu_postgres_s"] if db != "postgres" else 0)
@@ -316,25 +333,28 @@ def per_request(row: dict, db: str) -> tuple[float, float | str, float]:
         round(1000 * row["cpu_server_s"] / n, 1),
         round(1000 * row["cpu_postgres_s"] / n, 1) if db == "postgres" else "-",
         round(other),
+        round(1000 * row["cpu_client_s"] / n, 1),
     )
 
 
 def table(results: list[dict]) -> str:
     head = (
         f"{'db':<9} {'measure':<14} {'n':>5} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} "
-        f"{'srv-cpu':>7} {'pg-cpu':>6} {'others':>6} {'peak RSS':>9}  target (PostgreSQL)"
+        f"{'srv-cpu':>7} {'pg-cpu':>6} {'cl-cpu':>6} {'others':>6} {'peak RSS':>9}  target (PostgreSQL)"
     )
     lines = [head, "-" * len(head)]
     for r in results:
         rows = ([("intake", r["intake"])] if "intake" in r else []) + list(r["reads"].items())
         for kind, row in rows:
-            srv, pg, other = per_request(row, r["db"])
+            srv, pg, other, client = per_request(row, r["db"])
             lines.append(
                 f"{r['db']:<9} {kind:<14} {row['ok']:>5} {row['per_s']:>6} {row['p50_ms']:>6} "
-                f"{row['p95_ms']:>6} {row['p99_ms']:>6} {srv:>7} {pg:>6} {other:>5}% "
+                f"{row['p95_ms']:>6} {row['p99_ms']:>6} {srv:>7} {pg:>6} {client:>6} {other:>5}% "
                 f"{row['peak_rss_mb']:>7}MB  {verdict(kind, row, r['db'])}"
             )
         b = r.get("bulk")
+        if "intake" in r and not b:
+            continue
         if not b:
             lines.append(f"{r['db']:<9} reads only, on {r['total_cases']} cases")
             continue
@@ -344,8 +364,9 @@ def table(results: list[dict]) -> str:
             f"first-requests max {r['warmup']['max_ms']} ms"
         )
     lines.append(
-        "latencies in ms; srv-cpu / pg-cpu: CPU ms per request of gunicorn (master+workers) and "
-        "of its PostgreSQL backends; others: share of all CPUs used by other processes meanwhile"
+        "latencies in ms; srv-cpu / pg-cpu / cl-cpu: CPU ms per request of gunicorn "
+        "(master+workers), of its PostgreSQL backends and of this load generator; others: share "
+        "of all CPUs used by other processes meanwhile"
     )
     return "\n".join(lines)
 
@@ -353,6 +374,11 @@ def table(results: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
+    parser.add_argument(
+        "--pg-db",
+        default=DEFAULT_PG_DB,
+        help="PostgreSQL database to drop, create and fill (keep others' databases: use your own)",
+    )
     parser.add_argument("--intake", type=int, default=5000)
     parser.add_argument("--bulk", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
@@ -374,6 +400,9 @@ def main() -> None:
         "--reads-only",
         action="store_true",
         help="only the read measurements, on the data a previous run left in the database",
+    )
+    parser.add_argument(
+        "--intake-only", action="store_true", help="only the intake: no bulk load, no reads"
     )
     parser.add_argument(
         "--quiet-load",
