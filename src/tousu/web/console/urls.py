@@ -17,6 +17,7 @@ from tousu.web.console.views import (
     manage,
     queues,
     reports,
+    units,
     work_order,
 )
 
@@ -46,7 +47,10 @@ urlpatterns = [
     path("reports/download/", reports.download, name="reports_download"),
     path("audit/personal-data/", audit.personal_data, name="audit_personal_data"),
     path("manage/", manage.index, name="manage"),
-    path("manage/units/", manage.units, name="manage_units"),
+    path("manage/units/", units.units, name="manage_units"),
+    path("manage/units/new/", units.unit_add, name="manage_unit_add"),
+    path("manage/units/<str:code>/edit/", units.unit_edit, name="manage_unit"),
+    path("manage/units/<str:code>/active/", units.unit_active, name="manage_unit_active"),
     path("manage/users/", manage.users, name="manage_users"),
     path("manage/packs/", manage.packs, name="manage_packs"),
     path("manage/packs/<slug:code>/", manage.pack_detail, name="manage_pack"),

@@ -1,17 +1,17 @@
-"""Administration for admins: units, users and roles, packs and their scripts (view, upload a
-new version with the loader's errors shown), and calendar overrides (Django admin)."""
+"""Administration for admins: users and roles, packs and their scripts (view, upload a new
+version with the loader's errors shown); units are in ``units.py``, calendar overrides in
+``calendar.py``."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tousu.org.models import Unit, User
+from tousu.org.models import User
 from tousu.packs.models import PackVersion
 from tousu.packs.registry import PackError, active_packs, install_pack_text, pack_of_version
 from tousu.web.console.access import ADMIN_ROLES, not_found, roles_view
@@ -39,12 +39,6 @@ class PackUploadForm(forms.Form):
 @roles_view(ADMIN_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "console/manage/index.html")
-
-
-@roles_view(ADMIN_ROLES)
-def units(request: HttpRequest) -> HttpResponse:
-    rows = Unit.objects.select_related("parent").annotate(staff=Count("members")).order_by("code")
-    return render(request, "console/manage/units.html", {"units": rows})
 
 
 @roles_view(ADMIN_ROLES)

@@ -1,0 +1,257 @@
+"""Unit administration (the organisation tree): add a unit, change its name, type, parent, head
+and office hours, stop or restart it. Called by the console's units pages.
+
+Every change is audited in Django's admin log (``LogEntry``), the log the Django admin already
+writes for units, so the admin's "history" of a unit and the console's list of changes show the
+same entries: who, when, which unit, and the fields before and after, kept in the entry's
+``change_message`` beside the keys the admin reads (``[{"changed": {"fields": […]},
+"before": {…}, "after": {…}}]``). A refused change raises ``ValidationFailed`` (a message per
+field, in the console's language) or ``Forbidden`` and stores nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tousu.org.models import Unit, User, validate_office_hours
+from tousu.rules.errors import ErrorCode, FieldError, Forbidden, NotFound, ValidationFailed
+from tousu.rules.lifecycle import Role
+from tousu.rules.units import cycle_through
+
+CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+MAX_NAME = 100
+# the audited fields, in the order they are shown, with their names in the console's words
+FIELDS = {
+    "code": gettext_lazy("代码"),
+    "name": gettext_lazy("名称"),
+    "kind": gettext_lazy("类型"),
+    "parent": gettext_lazy("上级"),
+    "head": gettext_lazy("负责人"),
+    "office_hours": gettext_lazy("办公时间"),
+    "active": gettext_lazy("状态"),
+}
+
+
+@dataclass(frozen=True)
+class UnitInput:
+    """What the unit form holds: codes and usernames, empty for none."""
+
+    name: str
+    kind: str
+    parent: str = ""  # a unit code
+    head: str = ""  # a username
+    office_hours: str = ""
+
+
+def snapshot(unit: Unit) -> dict[str, Any]:
+    """The audited fields of ``unit``: codes and usernames, as the log keeps them."""
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind,
+        "parent": unit.parent.code if unit.parent_id else None,  # type: ignore[union-attr]
+        "head": unit.head.username if unit.head_id else None,  # type: ignore[union-attr]
+        "office_hours": unit.office_hours or None,
+        "active": unit.active,
+    }
+
+
+def _may_edit(user: User) -> None:
+    if user.role_code != Role.ADMIN:
+        raise Forbidden(f"role '{user.role}' may not change units")
+
+
+def _tree() -> dict[int, tuple[str, int | None]]:
+    """Every unit's code and parent id, locked: moves are serialised, so two moves at once
+    cannot close a loop between them."""
+    rows = Unit.objects.select_for_update().values_list("id", "code", "parent_id")
+    return {pk: (code, parent) for pk, code, parent in rows}
+
+
+def _checked(data: UnitInput, unit: Unit | None) -> tuple[dict[str, Any], list[FieldError]]:
+    """The new values of the fields (model objects for parent and head) and every problem."""
+    errors: list[FieldError] = []
+
+    def refuse(field: str, message: str, code: ErrorCode = ErrorCode.INVALID) -> None:
+        errors.append(FieldError(field, code, message))
+
+    name = data.name.strip()
+    if not name:
+        refuse("name", _("请填写部门名称。"))
+    elif len(name) > MAX_NAME:
+        refuse("name", _("名称最多 %(n)d 个字。") % {"n": MAX_NAME})
+    if data.kind not in Unit.Kind.values:
+        refuse("kind", _("请选择部门类型。"), ErrorCode.UNKNOWN)
+    parent = None
+    if data.parent:
+        parent = Unit.objects.filter(code=data.parent).first()
+        if parent is None:
+            refuse("parent", _("没有代码为 %(code)s 的部门。") % {"code": data.parent},
+                   ErrorCode.UNKNOWN)
+        elif not parent.active and (unit is None or unit.parent_id != parent.pk):
+            refuse("parent", _("“%(name)s”已停用，不能作为上级。") % {"name": parent.name})
+        elif unit is not None:
+            tree = _tree()
+            parent_of = {code: tree[p][0] if p else None for code, p in tree.values()}
+            chain = cycle_through(parent_of, unit.code, parent.code)
+            if chain:
+                names = dict(Unit.objects.filter(code__in=chain).values_list("code", "name"))
+                if len(chain) == 1:
+                    refuse("parent", _("部门不能做自己的上级。"))
+                else:
+                    path = " → ".join(names[c] for c in reversed(chain))
+                    refuse("parent", _("不能移到自己的下级之下：%(path)s，这样会形成循环。")
+                           % {"path": path})
+    head = None
+    if data.head:
+        head = User.objects.filter(username=data.head, is_active=True).first()
+        if head is None:
+            refuse("head", _("没有用户名为 %(name)s 的在职员工。") % {"name": data.head},
+                   ErrorCode.UNKNOWN)
+    hours = data.office_hours.strip() or None
+    if hours is not None:
+        try:
+            validate_office_hours(hours)
+        except ValidationError as error:
+            refuse("office_hours", " ".join(error.messages))
+    values = {"name": name, "kind": data.kind, "parent": parent, "head": head,
+              "office_hours": hours}
+    return values, errors
+
+
+def _log(by: User, unit: Unit, flag: int, before: dict[str, Any], after: dict[str, Any],
+         now: datetime | None) -> None:
+    changed = [key for key in FIELDS if before.get(key) != after.get(key)]
+    entry: dict[str, Any] = {"changed": {"fields": [str(FIELDS[k]) for k in changed]}}
+    if flag == ADDITION:
+        entry = {"added": {}}
+    entry["before"] = {k: before.get(k) for k in changed}
+    entry["after"] = {k: after[k] for k in changed}
+    entry["by"] = "console"
+    row = LogEntry(
+        user_id=by.pk,
+        content_type=ContentType.objects.get_for_model(Unit),
+        object_id=str(unit.pk),
+        object_repr=str(unit)[:200],
+        action_flag=flag,
+        change_message=json.dumps([entry], ensure_ascii=False),
+    )
+    if now is not None:
+        row.action_time = now
+    row.save()
+
+
+@transaction.atomic
+def create_unit(*, by: User, code: str, data: UnitInput, now: datetime | None = None) -> Unit:
+    """A new unit under ``data.parent`` (or at the top); refuses a taken or malformed code."""
+    _may_edit(by)
+    code = code.strip()
+    values, errors = _checked(data, None)
+    if not CODE.fullmatch(code):
+        errors.insert(0, FieldError("code", ErrorCode.INVALID, _(
+            "代码用小写字母、数字、下划线或连字符，1 至 40 位，如 eng 或 branch-01。")))
+    elif (taken := Unit.objects.filter(code=code).first()) is not None:
+        errors.insert(0, FieldError("code", ErrorCode.INVALID, _(
+            "代码 %(code)s 已被“%(name)s”使用。") % {"code": code, "name": taken.name}))
+    if errors:
+        raise ValidationFailed("the unit was not added", errors)
+    unit = Unit.objects.create(code=code, **values)
+    _log(by, unit, ADDITION, {}, snapshot(unit), now)
+    return unit
+
+
+def _locked(code: str) -> Unit:
+    unit = Unit.objects.select_for_update().filter(code=code).first()
+    if unit is None:
+        raise NotFound(f"no unit '{code}'")
+    return unit
+
+
+@transaction.atomic
+def change_unit(*, by: User, code: str, data: UnitInput, now: datetime | None = None) -> Unit:
+    """Rename, retype, move (never under itself or its own sub-units), set the head and the
+    office hours of one unit, all or nothing. Nothing changed: nothing logged."""
+    _may_edit(by)
+    unit = _locked(code)
+    before = snapshot(unit)
+    values, errors = _checked(data, unit)
+    if errors:
+        raise ValidationFailed("the unit was not changed", errors)
+    for name, value in values.items():
+        setattr(unit, name, value)
+    after = snapshot(unit)
+    if after != before:
+        unit.save()
+        _log(by, unit, CHANGE, before, after, now)
+    return unit
+
+
+@transaction.atomic
+def set_unit_active(*, by: User, code: str, active: bool, now: datetime | None = None) -> Unit:
+    """Stop a unit (no new work is sent to it), refused while it holds open work orders or has
+    sub-units still working; or start it again."""
+    _may_edit(by)
+    unit = _locked(code)
+    if unit.active == active:
+        return unit
+    if not active:
+        live = unit.work_orders.model.LIVE  # type: ignore[attr-defined]
+        open_orders = unit.work_orders.filter(status__in=live).count()  # type: ignore[attr-defined]
+        if open_orders:
+            raise ValidationFailed.one("active", _(
+                "“%(name)s”还有 %(n)d 张在办的处理单，请先办结或转给其他部门，再停用。")
+                % {"name": unit.name, "n": open_orders})
+        children = list(unit.children.filter(active=True).values_list("name", flat=True))
+        if children:
+            raise ValidationFailed.one("active", _(
+                "“%(name)s”下还有在用的下级部门（%(children)s），请先停用或移走它们。")
+                % {"name": unit.name, "children": "、".join(children)})
+    before = snapshot(unit)
+    unit.active = active
+    unit.save(update_fields=["active"])
+    _log(by, unit, CHANGE, before, snapshot(unit), now)
+    return unit
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    """One audited change of a unit, for the console's list."""
+
+    at: datetime
+    user: str
+    unit: str  # as the log names it: "name (code)"
+    unit_id: int
+    added: bool
+    changes: list[tuple[str, Any, Any]]  # (field label, before, after)
+
+
+def unit_changes(unit: Unit | None = None, *, limit: int = 30) -> list[UnitChange]:
+    """The latest audited changes of units (of ``unit`` alone if given), newest first; entries
+    the Django admin wrote have no before/after and list no values."""
+    rows = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Unit))
+    if unit is not None:
+        rows = rows.filter(object_id=str(unit.pk))
+    found = []
+    for row in rows.select_related("user").order_by("-action_time", "-id")[:limit]:
+        try:
+            entry = json.loads(row.change_message or "[]")
+        except ValueError:
+            entry = []
+        item = entry[0] if entry and isinstance(entry[0], dict) else {}
+        before, after = item.get("before", {}), item.get("after", {})
+        changes = [(str(label), before.get(key), after.get(key))
+                   for key, label in FIELDS.items() if key in after or key in before]
+        found.append(UnitChange(row.action_time, row.user.get_username(), row.object_repr,
+                                int(row.object_id or 0), row.action_flag == ADDITION, changes))
+    return found
