@@ -86,3 +86,18 @@ def test_api_errors_do_not_depend_on_the_language(client_as, org):
     assert {r.status_code for r in bad} == {422}
     assert bad[0].json() == bad[1].json() == bad[2].json()
     assert bad[0].json()["error"]["fields"]
+
+
+def test_units_and_audit_pages_are_english_when_chosen(client_as, org):
+    import re
+
+    admin = choose_english(client_as("admin"))
+    unit_names = [u.name for u in org.units.values()]
+    for url in ("/console/manage/units/", "/console/manage/units/eng/edit/",
+                "/console/manage/units/new/", "/console/audit/personal-data/"):
+        text = page_text(admin.get(url)).replace("中文", "")  # the language button
+        for name in sorted(unit_names, key=len, reverse=True):
+            text = text.replace(name, "")  # unit names are data, kept as written
+        assert not re.findall(r"[\u4e00-\u9fff]+", text), url
+    assert "Add a unit" in page_text(admin.get("/console/manage/units/"))
+    assert "Personal data views" in page_text(admin.get("/console/audit/personal-data/"))
