@@ -72,7 +72,8 @@ def test_add_a_unit_with_parent_head_and_hours(admin, org):
     assert entry["after"]["parent"] == "hq" and entry["after"]["head"] == "manager"
     text = page_text(admin.get(LIST))
     assert "已新增部门：园林绿化部" in text
-    assert "园林绿化部" in text and "新增" in text
+    assert "园林绿化部" in text
+    assert "新增：代码 garden；名称 园林绿化部；类型 处理部门；上级 hq；负责人 manager" in text
 
 
 @pytest.mark.parametrize(
@@ -200,7 +201,9 @@ def test_stop_and_restart_a_unit(admin, org):
     stop = admin.post("/console/manage/units/svc/active/", {"active": "0"})
     assert stop.status_code == 302
     assert Unit.objects.get(code="svc").active is False
-    assert "已停用：综合服务部" in page_text(admin.get(edit_url("svc")))
+    page = page_text(admin.get(edit_url("svc")))
+    assert "已停用：综合服务部" in page
+    assert "状态 启用 → 停用" in page
     assert admin.post("/console/manage/units/svc/active/", {"active": "1"}).status_code == 302
     assert Unit.objects.get(code="svc").active is True
     assert [(e["before"], e["after"]) for e in log_of(unit)] == [
@@ -266,3 +269,13 @@ def test_the_new_unit_can_receive_work(admin, org):
     case = factories.intake(org, category="equipment_water")
     case = factories.act(org, "dispatcher", "dispatch", case, units=["garden"])
     assert [o.unit.code for o in case.work_orders.all()] == ["garden"]
+
+
+def test_the_django_admins_history_reads_the_same_entries(admin, org):
+    user = org.users["admin"]
+    user.is_staff = user.is_superuser = True
+    user.save()
+    unit = org.units["eng"]
+    admin.post(edit_url("eng"), form_of(unit, name="工程维修部", office_hours="09:00-18:00"))
+    text = page_text(admin.get(f"/admin/org/unit/{unit.pk}/history/"))
+    assert "已修改名称 和 办公时间。" in text  # Django reads "changed" from the same entry

@@ -54,6 +54,24 @@ class UnitForm(forms.Form):
                                  head=d.get("head") or "", office_hours=d.get("office_hours") or "")
 
 
+def _shown(value: object, label: str) -> str:
+    """A logged value as the page shows it: types and states in words, "—" for none."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("启用") if value else _("停用"))
+    if label == str(service.FIELDS["kind"]):
+        return str(labels.label(labels.UNIT_KINDS, str(value)))
+    return str(value)
+
+
+def shown_changes(changes: list[service.UnitChange]) -> list[dict]:
+    return [{"at": c.at, "user": c.user, "unit": c.unit, "added": c.added,
+             "changes": [(label, _shown(before, label), _shown(after, label))
+                         for label, before, after in c.changes]}
+            for c in changes]
+
+
 def tree_rows() -> list[tuple[Unit, int]]:
     """Every unit with its depth, each under its parent (codes in order at every level)."""
     rows = list(Unit.objects.select_related("parent", "head")
@@ -72,7 +90,7 @@ def tree_rows() -> list[tuple[Unit, int]]:
 
 @roles_view(ADMIN_ROLES)
 def units(request: HttpRequest) -> HttpResponse:
-    context = {"rows": tree_rows(), "changes": service.unit_changes(limit=20)}
+    context = {"rows": tree_rows(), "changes": shown_changes(service.unit_changes(limit=20))}
     return render(request, "console/manage/units.html", context)
 
 
@@ -94,7 +112,7 @@ def unit_add(request: HttpRequest) -> HttpResponse:
 
 def _edit_page(request: HttpRequest, unit: Unit, form: UnitForm, status: int = 200,
                active_error: str = "") -> HttpResponse:
-    context = {"form": form, "unit": unit, "changes": service.unit_changes(unit),
+    context = {"form": form, "unit": unit, "changes": shown_changes(service.unit_changes(unit)),
                "active_error": active_error}
     return render(request, "console/manage/unit_form.html", context, status=status)
 
