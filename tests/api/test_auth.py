@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.api.helpers import Api, error_of
+from tests.api.helpers import Api, error_of, intake_body
 from tests.factories import PASSWORD
+from tousu.api import auth
 from tousu.org.models import ApiToken
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +89,32 @@ def test_requests_without_a_valid_token_are_401(org, headers):
         error = error_of(response)
         assert error["code"] == "unauthorized"
         assert "Bearer" in error["message"]
+
+
+def _token_reads(api: Api) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get("/units").status_code == 200
+    return sum("org_apitoken" in q["sql"] and q["sql"].startswith("SELECT") for q in captured)
+
+
+def test_a_token_is_read_again_once_its_time_in_the_process_cache_is_up(org, api_as, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(auth.time, "monotonic", lambda: clock[0])
+    api = api_as("agent")
+    assert _token_reads(api) == 1
+    assert _token_reads(api) == 0  # kept for TOKEN_CACHE_SECONDS
+    clock[0] += auth.TOKEN_CACHE_SECONDS + 0.1
+    assert _token_reads(api) == 1
+
+
+def test_a_deleted_token_or_a_changed_user_takes_effect_at_once_in_this_process(org, api_as):
+    agent, handler = api_as("agent"), api_as("dispatcher")
+    assert agent.get("/units").status_code == 200
+    assert handler.post("/cases", intake_body()).status_code == 201
+    ApiToken.objects.filter(user=org.users["agent"]).delete()
+    assert agent.get("/units").status_code == 401
+    user = org.users["dispatcher"]
+    user.role = "auditor"
+    user.save()
+    # an auditor registers nothing: the new role is the one checked
+    assert handler.post("/cases", intake_body()).status_code == 403

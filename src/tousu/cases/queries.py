@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from tousu.cases.models import Case, Event, PersonalDataView, Proposal, WorkOrder
 from tousu.cases.search import filter_by_keywords, text_index_plans
+from tousu.cases.services.common import RECORDED
 from tousu.org.models import User
 from tousu.org.permissions import visible_cases, visible_work_orders
 from tousu.packs.models import PackVersion
@@ -271,10 +272,11 @@ def case_detail(user: User, number: str) -> Case:
 
 def registered_case(case: Case) -> Case:
     """The case intake has just written, made ready to show like ``case_detail``'s without
-    reading it back: a new case has no work orders or proposals, so only its events are read.
-    Its registrant may see it (the case names them as its first owner)."""
+    reading it back: a new case has no work orders, proposals or files, and its events are
+    those ``record`` wrote through this instance, in order. Its registrant may see it (the
+    case names them as its first owner)."""
     case.repeat_of_number = case.repeat_of.number if case.repeat_of_id else None  # type: ignore[attr-defined]
-    events = list(Event.objects.filter(case=case).select_related("actor").order_by("id"))
+    events = list(getattr(case, RECORDED))
     # where ``prefetch_related`` keeps its rows: ``case.events.all()`` etc. answer from here
     case._prefetched_objects_cache = {  # type: ignore[attr-defined]
         "work_orders": [],

@@ -1,7 +1,8 @@
 """Installed packs: store each loaded version, and serve the active one per code.
 
-Parsed packs are cached per stored version, so a request costs one indexed lookup of the
-active version id and no YAML parsing.
+Parsed packs and the rows of active versions are cached per stored version (a row never
+changes but for its ``active`` flag), so a request costs one indexed read of the active
+version's id and no YAML parsing.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from tousu.packs.loader import PackError, builtin_pack_paths, load_pack_text
 from tousu.packs.models import PackVersion
@@ -17,6 +18,7 @@ from tousu.packs.schema import Pack
 from tousu.rules.errors import ErrorCode, ValidationFailed
 
 _parsed: dict[int, Pack] = {}
+_rows: dict[int, PackVersion] = {}  # the active versions' rows read so far
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ def install_pack_text(text: str, filename: str) -> PackVersion:
             active=True,
         )
     _parsed.pop(row.pk, None)  # a new row may reuse a rolled-back row's id (tests)
+    _rows.pop(row.pk, None)
     return row
 
 
@@ -65,9 +68,25 @@ def pack_of_version(row: PackVersion) -> Pack:
     return _parsed[row.pk]
 
 
+def _active_id(code: str) -> int | None:
+    """The id of pack ``code``'s active version: one indexed read of one column, so that
+    another process's activation is seen at once (the rows themselves never change)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ACTIVE_ID_SQL, [code])
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+_ACTIVE_ID_SQL = "SELECT id FROM packs_packversion WHERE code = %s AND active ORDER BY id LIMIT 1"
+
+
 def active_pack(code: str, field: str = "pack") -> ActivePack:
     """The active version of pack ``code``; ValidationFailed naming ``field`` if none."""
-    row = PackVersion.objects.filter(code=code, active=True).first()
+    pk = _active_id(code)
+    row = _rows.get(pk) if pk is not None else None
+    if row is None and pk is not None:
+        # its source text is read once per process (it is large)
+        row = _rows[pk] = PackVersion.objects.filter(pk=pk).first()
     if row is None:
         known = sorted(PackVersion.objects.filter(active=True).values_list("code", flat=True))
         raise ValidationFailed.one(

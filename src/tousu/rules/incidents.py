@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import lru_cache
 
 from tousu.rules.grading import RuleLike
 
@@ -121,11 +122,16 @@ def similarity(a: str, b: str, place_a: str = "", place_b: str = "") -> float:
     return overlap(ngrams(a, place_a), ngrams(b, place_b))
 
 
+# Places (≤ 200 characters) repeat: an intake compares its own with those of up to 500
+# recent cases, so their normal forms are kept (descriptions are not: they can be long).
+_normal_place = lru_cache(maxsize=4096)(normalise)
+
+
 def same_place(a: str, b: str) -> bool:
     """Same place or object after normalising: equal, or one (of at least
     ``MIN_CONTAINED_PLACE`` characters) contained in the other. Two blank places agree (the
     text must then carry the match); a blank and a named place do not."""
-    x, y = normalise(a), normalise(b)
+    x, y = _normal_place(a), _normal_place(b)
     if x == y:
         return True
     if not x or not y:

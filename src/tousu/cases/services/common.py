@@ -40,6 +40,7 @@ class Actor:
 
 
 SYSTEM = Actor(None)
+RECORDED = "recorded_events"  # attribute of a case: the events ``record`` wrote through it
 CUSTOMER = Actor(None, customer=True)
 
 
@@ -152,6 +153,8 @@ def record(
     )
     history.seal_for_case(case, [event])  # the hash chain: one UPDATE of the case's digest
     event.save()
+    # kept on the instance: the answer to an intake shows them without reading them back
+    case.__dict__.setdefault(RECORDED, []).append(event)
     notify_on_commit(event)  # kinds that call for a message: a task once the action commits
     return event
 
