@@ -30,10 +30,13 @@ def test_no_command_prints_help_and_fails(capsys):
 
 
 def test_serve_runs_gunicorn_with_the_wsgi_app():
-    argv = gunicorn_argv("127.0.0.1:9000", 3)
+    argv = gunicorn_argv("127.0.0.1:9000", 3, 4)
     assert argv[1:4] == ["-m", "gunicorn", "tousu.wsgi:application"]
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:9000"
     assert argv[argv.index("--workers") + 1] == "3"
+    # threaded workers keep connections alive (the sync worker closes each one)
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
+    assert argv[argv.index("--threads") + 1] == "4"
 
 
 # --- createuser -----------------------------------------------------------------------------
