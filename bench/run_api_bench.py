@@ -110,8 +110,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict, port: int, workers: int, logfile: Path) -> subprocess.Popen:
+def start_server(
+    env: dict, port: int, workers: int, logfile: Path, threads: int | None = None
+) -> subprocess.Popen:
     cmd = [str(BIN / "tousu"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    if threads is not None:
+        cmd += ["--threads", str(threads)]
     out = logfile.open("w")
     proc = subprocess.Popen(
         cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -198,7 +202,7 @@ def bench_db(db: str, args: argparse.Namespace) -> dict:
     )
     port = free_port()
     logfile = OUT / f"server-{data_folder(db, args).removeprefix('data-')}.log"
-    server = start_server(env, port, args.workers, logfile)
+    server = start_server(env, port, args.workers, logfile, args.threads)
     sampler = Sampler(server.pid, backends_of(args.pg_db) if db == "postgres" else None)
     sampler.start()
     result: dict = {"db": db, "workers": args.workers, "packs": setup["packs"]}
@@ -385,6 +389,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="client threads for intake")
     parser.add_argument("--read-concurrency", type=int, default=2, help="client threads for reads")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, help="threads per worker (tousu serve's default)")
     parser.add_argument("--warmup", type=int, default=16)
     parser.add_argument(
         "--pg-set",
