@@ -56,3 +56,22 @@ def test_case_page_query_count_does_not_grow_with_history(client_as, org, eng_ca
     client.get(url)
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_the_view_log_and_units_pages_have_a_fixed_query_count(client_as, org, eng_case,
+                                                               django_assert_max_num_queries,
+                                                               rows):
+    from tousu.cases.services.audit import log_personal_data_views
+
+    for _ in range(rows):
+        log_personal_data_views(org.users["agent"], [eng_case], source="console")
+    auditor, admin = client_as("auditor"), client_as("admin")
+    admin.post("/console/manage/units/eng/edit/", {"name": "工程维修部", "kind": "department",
+                                                   "parent": "hq"})
+    for client, path, limit in ((auditor, "/console/audit/personal-data/", 6),
+                                (admin, "/console/manage/units/", 6),
+                                (admin, "/console/manage/units/eng/edit/", 8)):
+        client.get(path)
+        with django_assert_max_num_queries(limit):
+            assert client.get(path).status_code == 200
