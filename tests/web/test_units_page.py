@@ -279,3 +279,13 @@ def test_the_django_admins_history_reads_the_same_entries(admin, org):
     admin.post(edit_url("eng"), form_of(unit, name="工程维修部", office_hours="09:00-18:00"))
     text = page_text(admin.get(f"/admin/org/unit/{unit.pk}/history/"))
     assert "已修改名称 和 办公时间。" in text  # Django reads "changed" from the same entry
+
+
+def test_a_stopped_unit_receives_no_work(admin, org):
+    from tousu.rules.errors import ValidationFailed
+
+    assert admin.post("/console/manage/units/svc/active/", {"active": "0"}).status_code == 302
+    case = factories.intake(org, category="equipment_water")
+    with pytest.raises(ValidationFailed):
+        factories.act(org, "dispatcher", "dispatch", case, units=["svc"])
+    assert not case.work_orders.exists()
