@@ -22,6 +22,8 @@ import resource
 import time
 from datetime import UTC, datetime, timedelta
 
+from tousu.rules.history import Content  # pure: no Django
+
 BENCH_DB = "tousu_history_bench"
 SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
@@ -75,12 +77,31 @@ def _copy(table: str, columns: list[str], rows: object) -> None:
             copy.write(buffer.getvalue())
 
 
+def event_content(case_id: int, n: int) -> Content:
+    """The ``n``-th event of case ``case_id`` (also bench/migrate_bench.py's)."""
+    at = START + timedelta(minutes=case_id % 5000, seconds=n * 37)
+    return Content(
+        case_id, KINDS[min(n, 4)], None, at, {"status": "registered"} if n else {},
+        {"status": "processing"}, f"第{n}次处理说明：已联系客户", {"step": n},
+    )  # fmt: skip
+
+
+def case_values(defaults: dict, case_id: int, version_id: int, customer_id: int) -> dict:
+    """A case row's columns: ``defaults`` (column -> default) and the bench's values."""
+    received = START + timedelta(minutes=case_id % 5000)
+    return {**defaults, "id": case_id, "number": f"H{case_id:011d}", "pack": "property",
+            "pack_version_id": version_id, "status": "processing", "channel": "phone",
+            "request_type": "complaint", "category": "equipment_water", "severity": "minor",
+            "severity_rank": 1, "customer_id": customer_id, "description": "水管漏水",
+            "received_at": received, "created_at": received, "updated_at": received}  # fmt: skip
+
+
 def load(cases: int, per_case: int) -> None:
     from django.db import connection
 
     from tousu.cases.models import Case, Customer, Event
     from tousu.packs.registry import install_builtin_packs
-    from tousu.rules.history import Content, digest
+    from tousu.rules.history import digest
 
     version = next(v for v in install_builtin_packs() if v.code == "property")
     customer = Customer.objects.get_or_create(name="基准客户", phone="13800000000")[0]
@@ -96,14 +117,10 @@ def load(cases: int, per_case: int) -> None:
             previous = ""
             for n in range(per_case):
                 event_id += 1
-                at = START + timedelta(minutes=case_id % 5000, seconds=n * 37)
-                content = Content(
-                    case_id, KINDS[min(n, 4)], None, at, {"status": "registered"} if n else {},
-                    {"status": "processing"}, f"第{n}次处理说明：已联系客户", {"step": n},
-                )  # fmt: skip
+                content = event_content(case_id, n)
                 sealed = digest(content, previous)
-                yield (event_id, case_id, content.kind, None, at, content.before, content.after,
-                       content.reason, content.data, sealed, previous)  # fmt: skip
+                yield (event_id, case_id, content.kind, None, content.at, content.before,
+                       content.after, content.reason, content.data, sealed, previous)  # fmt: skip
                 previous = sealed
             latest[case_id] = previous
 
@@ -121,15 +138,8 @@ def load(cases: int, per_case: int) -> None:
 
         def case_rows():
             for case_id in range(1, cases + 1):
-                received = START + timedelta(minutes=case_id % 5000)
-                values = {**defaults, "id": case_id, "number": f"H{case_id:011d}",
-                          "pack": "property", "pack_version_id": version.pk,
-                          "status": "processing", "channel": "phone",
-                          "request_type": "complaint", "category": "equipment_water",
-                          "severity": "minor", "severity_rank": 1, "customer_id": customer.pk,
-                          "description": "水管漏水", "received_at": received,
-                          "created_at": received, "updated_at": received,
-                          "history_digest": latest[case_id]}  # fmt: skip
+                values = case_values(defaults, case_id, version.pk, customer.pk)
+                values["history_digest"] = latest[case_id]
                 yield [values["id"], *(values[c] for c in case_columns)]
 
         _copy("cases_case", ["id", *case_columns], case_rows())
