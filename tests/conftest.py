@@ -17,7 +17,7 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _default_language():
-    """A page request leaves its language active in the thread (LocaleMiddleware); start every
+    """A page request leaves its language active in the thread (web/language.py); start every
     test from the default (Chinese) so that one test's English never leaks into the next."""
     yield
     translation.deactivate()
