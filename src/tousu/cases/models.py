@@ -97,7 +97,7 @@ class Incident(models.Model):
 
 class Case(models.Model):
     number = models.CharField(max_length=12, unique=True)
-    pack = models.CharField(max_length=40, db_index=True)
+    pack = models.CharField(max_length=40)  # indexed first in case_pack_received and others
     pack_version = models.ForeignKey("packs.PackVersion", on_delete=models.PROTECT, null=True)
     status = models.CharField(
         max_length=20, choices=[(s.value, s.value) for s in Status], default=Status.REGISTERED.value
@@ -134,8 +134,12 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="first_owned_cases",
     )
-    intake_unit = models.ForeignKey(
-        "org.Unit", null=True, on_delete=models.PROTECT, related_name="intake_cases"
+    intake_unit = models.ForeignKey(  # indexed by case_intake_unit_status
+        "org.Unit",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="intake_cases",
+        db_index=False,
     )
     facts = models.JSONField(default=dict, blank=True)
     references = models.JSONField(default=dict, blank=True)  # phone / account / order / room
@@ -226,7 +230,9 @@ class WorkOrder(models.Model):
     LIVE = (State.ISSUED, State.ACKNOWLEDGED)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="work_orders")
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="work_orders")
+    unit = models.ForeignKey(  # indexed by wo_unit_status
+        "org.Unit", on_delete=models.PROTECT, related_name="work_orders", db_index=False
+    )
     status = models.CharField(max_length=20, choices=State.choices, default=State.ISSUED)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -253,7 +259,9 @@ class WorkOrder(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["unit", "status"], name="wo_unit_status"),
+            # a unit's work orders, and on PostgreSQL the cases they belong to, from the index
+            # alone (a handler's scope in the console; migration cases/0016)
+            models.Index(fields=["unit", "status"], include=["case"], name="wo_unit_status"),
             models.Index(fields=["next_due_at"], name="wo_next_due"),
             models.Index(fields=["next_due_at"], condition=UNSWEPT, name="wo_unswept_due"),
             models.Index(fields=["sweep_at"], name="wo_sweep_at"),
@@ -280,7 +288,9 @@ class Proposal(models.Model):
 class Event(models.Model):
     """One append-only history row. Never updated or deleted."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(  # indexed by event_case_id (case, id)
+        Case, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=60)  # dotted, e.g. case.dispatched
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
