@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sweep_bench.py [--orders 1000000] [--late 0.01] [--reload]
 
-Uses its own database ``tousu_sweep_bench`` on $BENCH_PG (default
+Uses its own database ``tousu_sweep_bench`` (or $SWEEP_BENCH_DB) on $BENCH_PG (default
 postgresql://postgres@127.0.0.1:5432), created and migrated on first use. Rows go in with
 COPY (one case and one acknowledged property work order each); later runs reuse them and only
 undo what the previous sweep did. Then it times, with the query count:
@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-BENCH_DB = "tousu_sweep_bench"
+BENCH_DB = os.environ.get("SWEEP_BENCH_DB", "tousu_sweep_bench")
 SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tousu.settings")

@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any
 
 import psycopg
@@ -49,9 +50,14 @@ def insert(model: type[Model], rows: Sequence[Any]) -> None:
         for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
             row.pk = pk
         sql = f"COPY {_quote(table)} ({names}) FROM STDIN"
+        values = attrgetter("pk", *(f.attname for f in fields))  # one call a row
+        encoders = [(i, f.encoder) for i, f in enumerate(fields, 1) if isinstance(f, JSONField)]
         with _logged(f"{sql} … {len(rows)} rows"), cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row([row.pk, *(_copy(f, getattr(row, f.attname)) for f in fields)])
+                line = list(values(row))
+                for i, encoder in encoders:
+                    line[i] = _json(line[i], encoder)
+                copy.write_row(line)
     for row in rows:
         if isinstance(row, Model):
             row._state.adding = False
@@ -119,12 +125,10 @@ def _logged(sql: str) -> Iterator[None]:
             connection.queries_log.append({"sql": sql, "time": f"{elapsed:.3f}"})
 
 
-def _copy(field: Any, value: Any) -> Any:
-    if isinstance(field, JSONField):
-        if not value and isinstance(value, dict):
-            return "{}"  # most events' before/after: skip the encoder
-        return json.dumps(value, cls=field.encoder, ensure_ascii=False)
-    return value
+def _json(value: Any, encoder: type[json.JSONEncoder] | None) -> str:
+    if not value and isinstance(value, dict):
+        return "{}"  # most events' before/after: skip the encoder
+    return json.dumps(value, cls=encoder, ensure_ascii=False)
 
 
 def _quote(name: str) -> str:
