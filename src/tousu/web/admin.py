@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from tousu.cases.models import Case, Customer, Event, Incident, Proposal, WorkOrder
 from tousu.org.models import Unit, User
 from tousu.packs.models import PackVersion
+from tousu.web.console.views.units import recomputed
 
 NAMES: dict[type[Model], Any] = {
     Unit: _("部门"),
@@ -66,6 +67,12 @@ class UnitAdmin(NamedAdmin):
     list_display = ("code", "name", "kind", "parent", "office_hours", "active")
     list_filter = ("kind", "active")
     search_fields = ("code", "name")
+
+    def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "office_hours" in form.changed_data:
+            # deadlines already issued in the old hours are counted again in the new ones
+            recomputed(request, obj)
 
 
 @admin.register(User)

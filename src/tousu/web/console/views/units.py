@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tousu.cases.services.common import Actor
+from tousu.cases.services.recompute import recompute_unit_deadlines
 from tousu.org import units as service
 from tousu.org.models import Unit, User
 from tousu.rules.errors import NotFound, RuleError
@@ -133,10 +135,20 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
         except RuleError as error:
             add_rule_error(form, error)
         else:
-            same = service.snapshot(changed) == before
-            messages.success(request, _("没有改动。") if same else _("已保存。"))
+            after = service.snapshot(changed)
+            messages.success(request, _("没有改动。") if after == before else _("已保存。"))
+            if after["office_hours"] != before["office_hours"]:
+                recomputed(request, changed)
             return redirect("console:manage_unit", code=code)
     return _edit_page(request, unit, form, status=422)
+
+
+def recomputed(request: HttpRequest, unit: Unit) -> None:
+    """Deadlines already issued in the unit's old office hours, counted in the new ones."""
+    moved = recompute_unit_deadlines(unit, actor=Actor(request.user))  # type: ignore[arg-type]
+    if moved.cases:
+        text = _("已按新的办公时间重新计算 %(orders)d 张处理单的时限（%(cases)d 件投诉）。")
+        messages.info(request, text % {"orders": moved.orders, "cases": len(moved.cases)})
 
 
 @roles_view(ADMIN_ROLES)
