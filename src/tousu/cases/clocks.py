@@ -154,7 +154,7 @@ def refresh_due(case: Case, pack: Pack, now: datetime) -> None:
         _shifted(_add(received, clocks.get("resolve"), calendar), paused), case
     )
     issued = []
-    if case.pk:
+    if not case._state.adding:  # a case being registered has no work orders yet
         issued = [
             o.due_acknowledge
             for o in case.work_orders.filter(status=WorkOrder.State.ISSUED)

@@ -151,7 +151,14 @@ def record(
         reason=reason or "",
         data={**(data or {}), "by": "customer"} if actor.customer else (data or {}),
     )
-    history.seal_for_case(case, [event])  # the hash chain: one UPDATE of the case's digest
+    if case._state.adding:
+        # the first event of a case being registered (its id taken beforehand): it follows no
+        # digest, and the row is inserted carrying it rather than updated after
+        assert case.pk is not None, "a new case's id is reserved before its first event"
+        case.history_digest = history.seal([event], "")
+        case.save(force_insert=True)
+    else:
+        history.seal_for_case(case, [event])  # the hash chain: one UPDATE of the case's digest
     event.save()
     # kept on the instance: the answer to an intake shows them without reading them back
     case.__dict__.setdefault(RECORDED, []).append(event)

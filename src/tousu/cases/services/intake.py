@@ -22,7 +22,7 @@ from tousu.cases.models import (
     Customer,
     IdempotencyKey,
 )
-from tousu.cases.numbering import next_case_number
+from tousu.cases.numbering import next_case_id, next_case_number
 from tousu.cases.services.common import (
     SYSTEM,
     Actor,
@@ -357,8 +357,7 @@ def _new_case(
     if outcome is not None:
         case.script = _script_record(outcome, active)
     clocks.refresh_due(case, pack, now)
-    case.save()
-    record(
+    record(  # inserts the case, with its first event's digest
         case,
         "case.registered",
         actor,
@@ -385,8 +384,10 @@ def _build(
     severity, rank = _severity_of(data, pack)
     customer = _customer(data.customer)
     number = next_case_number(now)
+    pk = next_case_id()
     facts = {k: v for k, v in data.facts.items() if v is not None and k != "responsibility_class"}
     case = Case(
+        pk=pk,
         number=number,
         pack=pack.code,
         pack_version=active.version,
