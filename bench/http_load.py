@@ -254,6 +254,28 @@ def _machine_ticks() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
+def postgres_backends(database: str) -> Callable[[], list[int]]:
+    """Process ids of the PostgreSQL backends connected to ``database``, from their process
+    titles ("postgres: 15/main: USER DATABASE HOST(PORT) STATE"): cheap enough to ask every
+    second, unlike a query through psql."""
+    marker = f" {database} ".encode()
+
+    def pids() -> list[int]:
+        out = []
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try:
+                    with open(f"/proc/{name}/cmdline", "rb") as f:
+                        title = f.read(200)
+                except OSError:
+                    continue
+                if title.startswith(b"postgres: ") and marker in title:
+                    out.append(int(name))
+        return out
+
+    return pids
+
+
 class Sampler(threading.Thread):
     """Samples the RSS of the server's process tree (gunicorn master + workers) every 50 ms;
     ``begin()``/``end()`` also report CPU seconds of the server, of this client, of PostgreSQL
@@ -269,12 +291,16 @@ class Sampler(threading.Thread):
         self.pids = _tree(root_pid)
         self._stop = threading.Event()
         self._ticks = 0
+        # last CPU ticks seen of each backend since the phase began: Django replaces its
+        # connections (CONN_MAX_AGE), and a backend that exits takes its counters along
+        self._db_seen: dict[int, int] = {}
 
     def run(self) -> None:
         n = 0
         while not self._stop.is_set():
-            if n % 20 == 0:  # new workers (restarts) are picked up once a second
+            if n % 20 == 0:  # new workers (restarts) and backends are picked up once a second
                 self.pids = _tree(self.root)
+                self._db_seen.update(_ticks_of(self.db_pids()))
             rss, self._ticks = _rss_and_cpu(self.pids)
             self.peak = max(self.peak, rss)
             n += 1
@@ -305,8 +331,12 @@ class Sampler(threading.Thread):
             "client": os.times(),
             "busy": busy,
             "total": total,
-            "db": _ticks_of(self.db_pids()),
+            "db": self._reset_db(),
         }
+
+    def _reset_db(self) -> dict[int, int]:
+        self._db_seen = _ticks_of(self.db_pids())
+        return dict(self._db_seen)
 
     def end(self, start: dict) -> dict:
         rss, server = _rss_and_cpu(self.pids)
@@ -316,13 +346,8 @@ class Sampler(threading.Thread):
         server_s = (server - start["server"]) / TICKS
         wall_cpu = (total - start["total"]) / TICKS  # cpu-seconds available (all cores)
         busy_s = (busy - start["busy"]) / TICKS
-        db_s = (
-            sum(
-                t - start["db"].get(pid, 0)  # backends that exited meanwhile are missed
-                for pid, t in _ticks_of(list(set(self.db_pids()) | set(start["db"]))).items()
-            )
-            / TICKS
-        )
+        seen = {**self._db_seen, **_ticks_of(self.db_pids())}  # exited ones: as last seen
+        db_s = sum(t - start["db"].get(pid, 0) for pid, t in seen.items()) / TICKS
         return {
             "peak_rss_mb": round(max(self.peak, rss) / 2**20, 1),
             "rss_mb": round(rss / 2**20, 1),
@@ -334,4 +359,4 @@ class Sampler(threading.Thread):
         }
 
 
-__all__ = ["Client", "RawClient", "Run", "Sampler", "run_load"]
+__all__ = ["Client", "RawClient", "Run", "Sampler", "postgres_backends", "run_load"]

@@ -25,7 +25,6 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from dataset import KEYWORD, intake_payloads  # noqa: E402
-from http_load import Client, Sampler, run_load  # noqa: E402
+from http_load import Client, Sampler, postgres_backends, run_load  # noqa: E402
 
 ROOT = HERE.parent
 OUT = HERE / "out"
@@ -143,19 +142,6 @@ def stop_server(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def backends_of(name: str) -> Callable[[], list[int]]:
-    """Process ids of the PostgreSQL backends serving the bench database ``name``."""
-    sql = f"select pid from pg_stat_activity where datname = '{name}' and pid <> pg_backend_pid()"
-
-    def pids() -> list[int]:
-        proc = subprocess.run(
-            ["psql", *PG_ADMIN, "-tAc", sql, name], capture_output=True, text=True
-        )
-        return [int(x) for x in proc.stdout.split()]
-
-    return pids
-
-
 def token(port: int, username: str, password: str) -> str:
     status, body = Client(port).json(
         "POST", "/api/v1/auth/token", {"username": username, "password": password}
@@ -203,7 +189,7 @@ def bench_db(db: str, args: argparse.Namespace) -> dict:
     port = free_port()
     logfile = OUT / f"server-{data_folder(db, args).removeprefix('data-')}.log"
     server = start_server(env, port, args.workers, logfile, args.threads)
-    sampler = Sampler(server.pid, backends_of(args.pg_db) if db == "postgres" else None)
+    sampler = Sampler(server.pid, postgres_backends(args.pg_db) if db == "postgres" else None)
     sampler.start()
     result: dict = {"db": db, "workers": args.workers, "packs": setup["packs"]}
     try:
