@@ -33,6 +33,7 @@ from tousu.notify import recipients, service
 from tousu.notify.delivery import queue
 from tousu.org.models import Unit, User
 from tousu.packs.models import PackVersion
+from tousu.packs.schema import Pack
 from tousu.rules.escalation import margin_of
 
 BATCH_SIZE = 2000  # cases per transaction: fewer round trips and commits per sweep
@@ -66,8 +67,10 @@ def run_sweep(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> S
     _refuse_future_cases(now, report)
     horizon = now + widest_margin()
     units = Unit.objects.in_bulk()  # a few hundred at most: shared by every work order
+    # looked up once per sweep: who holds which position, the stored pack versions
+    shared = _Shared(units, recipients.Directory(), {})
     for chunk in _chunks(candidate_case_ids(now, horizon), batch_size):
-        _sweep_batch(chunk, now, horizon, report, units)
+        _sweep_batch(chunk, now, horizon, report, shared)
     return report
 
 
@@ -99,6 +102,15 @@ def _refuse_future_cases(now: datetime, report: SweepReport) -> None:
         )
 
 
+@dataclass
+class _Shared:
+    """What every batch of one sweep reads the same way."""
+
+    units: dict[int, Unit]
+    directory: recipients.Directory
+    packs: dict[int, Pack]
+
+
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
@@ -106,20 +118,24 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
 
 @transaction.atomic
 def _sweep_batch(
-    ids: list[int], now: datetime, horizon: datetime, report: SweepReport, units: dict[int, Unit]
+    ids: list[int],
+    now: datetime,
+    horizon: datetime,
+    report: SweepReport,
+    shared: _Shared,
 ) -> None:
     cases = _lock(ids)
     if len(cases) < len(ids):
         report.counts["locked_elsewhere"] += len(ids) - len(cases)
     if not cases:
         return
-    orders = _orders(cases, units)
-    batch = sweep_state.Batch(now, horizon, _progressed_today(cases, now))
+    orders = _orders(cases, shared.units)
+    batch = sweep_state.Batch(now, horizon, _progressed_today(cases, now), packs=shared.packs)
     for case in cases:
         if case.created_at > now:
             continue  # reported by _refuse_future_cases
         sweep_case.sweep_case(case, orders[case.pk], batch)
-    _flush(batch, report)
+    _flush(batch, report, shared.directory)
     report.looked_at += len(cases)
 
 
@@ -156,12 +172,13 @@ def _progressed_today(cases: list[Case], now: datetime) -> set[int]:
     return set(query.values_list("case_id", flat=True))
 
 
-def _flush(batch: sweep_state.Batch, report: SweepReport) -> None:
+def _flush(
+    batch: sweep_state.Batch, report: SweepReport, directory: recipients.Directory
+) -> None:
     """Write the batch: events (sealed by ``sweep_case``), then their notifications, then
     the rows' clock state and each case's latest digest."""
     events = [item.event for item in batch.events]
     bulk_write.insert(Event, events)
-    directory = recipients.Directory()
     rows = [
         row for item in batch.events for row in service.build(item.event, item.subject, directory)
     ]

@@ -93,7 +93,7 @@ class Batch:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (kind, line) written elsewhere
     # rows to save, grouped by model and by the fields that changed (one statement a group)
     changed: dict[tuple[type[Model], tuple[str, ...]], list[Model]] = field(default_factory=dict)
-    _packs: dict[int, Pack] = field(default_factory=dict)
+    packs: dict[int, Pack] = field(default_factory=dict)  # by version id; shared by a sweep
     _slas: dict[tuple[str, ...], EffectiveSla] = field(default_factory=dict)
     _ages: dict[tuple[str, int], list[tuple[Duration, bool]]] = field(default_factory=dict)
     _margins: dict[str, timedelta] = field(default_factory=dict)
@@ -111,9 +111,9 @@ class Batch:
         return self._calendars[hours]
 
     def pack(self, version_id: int) -> Pack:
-        if version_id not in self._packs:
-            self._packs[version_id] = pack_by_id(version_id)
-        return self._packs[version_id]
+        if version_id not in self.packs:
+            self.packs[version_id] = pack_by_id(version_id)
+        return self.packs[version_id]
 
     def sla(self, case: Case, pack: Pack) -> EffectiveSla:
         """The case's merged limits (pack key ``sla.policies``), worked out once per kind."""
