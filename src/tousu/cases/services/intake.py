@@ -267,22 +267,25 @@ def intake_case(
         raise ValidationFailed(
             "the case was not registered: " + "; ".join(e.message for e in errors), errors
         )
-    body_hash = _body_hash(raw_payload if raw_payload is not None else asdict(data))
+    keyed = bool(idempotency_key and actor.user)
+    body_hash = ""  # only a keyed request is compared with an earlier one
+    if keyed:
+        body_hash = _body_hash(raw_payload if raw_payload is not None else asdict(data))
     try:
         with transaction.atomic():
-            if idempotency_key and actor.user:
+            if keyed:
                 replay = _replayed(actor, idempotency_key, body_hash)
                 if replay is not None:
                     return IntakeResult(replay, created=False)
             result = _register(actor, data, active, now)
-            if idempotency_key and actor.user:  # an urge is answered the same way again
+            if keyed:  # an urge is answered the same way again
                 IdempotencyKey.objects.create(
                     key=idempotency_key, user=actor.user, body_hash=body_hash, case=result.case
                 )
             return result
     except IntegrityError:
         # another request with the same key won the race; answer with its case
-        if idempotency_key and actor.user:
+        if keyed:
             replay = _replayed(actor, idempotency_key, body_hash)
             if replay is not None:
                 return IntakeResult(replay, created=False)
