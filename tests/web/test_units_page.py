@@ -289,3 +289,46 @@ def test_a_stopped_unit_receives_no_work(admin, org):
     with pytest.raises(ValidationFailed):
         factories.act(org, "dispatcher", "dispatch", case, units=["svc"])
     assert not case.work_orders.exists()
+
+
+@pytest.fixture
+def django_admin(client_as, org):
+    user = org.users["admin"]
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return client_as("admin")
+
+
+def admin_form(unit: Unit, **changes: str) -> dict[str, str]:
+    """The Django admin's unit form as it is filled, with ``changes``."""
+    data = {"code": unit.code, "name": unit.name, "kind": unit.kind,
+            "parent": str(unit.parent_id or ""), "head": str(unit.head_id or ""),
+            "routing_keys": json.dumps(unit.routing_keys), "active": "on",
+            "office_hours": unit.office_hours or ""}
+    return {**data, **changes}
+
+
+def test_the_django_admin_refuses_a_loop_and_a_stop_with_open_work(django_admin, org, eng_case):
+    before = state()
+    eng, lift = org.units["eng"], org.units["lift_co"]
+    loop = django_admin.post(f"/admin/org/unit/{eng.pk}/change/",
+                             admin_form(eng, parent=str(lift.pk)))
+    assert loop.status_code == 200  # the form again
+    assert "形成循环" in page_text(loop)
+    stop = django_admin.post(f"/admin/org/unit/{eng.pk}/change/",
+                             {k: v for k, v in admin_form(eng).items() if k != "active"})
+    assert stop.status_code == 200
+    assert "还有 1 张在办的处理单" in page_text(stop)
+    assert state() == before
+    assert LogEntry.objects.count() == 0
+
+
+def test_a_django_admin_change_is_logged_with_before_and_after(django_admin, org):
+    sec = org.units["sec"]
+    response = django_admin.post(f"/admin/org/unit/{sec.pk}/change/",
+                                 admin_form(sec, routing_keys='["security", "parking"]'))
+    assert response.status_code == 302, page_text(response)
+    [entry] = log_of(sec)
+    assert entry["before"] == {"routing_keys": ["security"]}
+    assert entry["after"] == {"routing_keys": ["security", "parking"]}
+    assert "路由标签 security → security, parking" in page_text(django_admin.get(LIST))

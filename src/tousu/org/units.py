@@ -39,6 +39,7 @@ FIELDS = {
     "parent": gettext_lazy("上级"),
     "head": gettext_lazy("负责人"),
     "office_hours": gettext_lazy("办公时间"),
+    "routing_keys": gettext_lazy("路由标签"),
     "active": gettext_lazy("状态"),
 }
 
@@ -63,6 +64,7 @@ def snapshot(unit: Unit) -> dict[str, Any]:
         "parent": unit.parent.code if unit.parent_id else None,  # type: ignore[union-attr]
         "head": unit.head.username if unit.head_id else None,  # type: ignore[union-attr]
         "office_hours": unit.office_hours or None,
+        "routing_keys": list(unit.routing_keys or []),
         "active": unit.active,
     }
 
@@ -79,8 +81,9 @@ def _tree() -> dict[int, tuple[str, int | None]]:
     return {pk: (code, parent) for pk, code, parent in rows}
 
 
-def _checked(data: UnitInput, unit: Unit | None) -> tuple[dict[str, Any], list[FieldError]]:
-    """The new values of the fields (model objects for parent and head) and every problem."""
+def check(data: UnitInput, unit: Unit | None) -> tuple[dict[str, Any], list[FieldError]]:
+    """The new values of the fields (model objects for parent and head) and every problem of
+    ``data`` for a new unit (``unit`` None) or for ``unit``; the code is checked apart."""
     errors: list[FieldError] = []
 
     def refuse(field: str, message: str, code: ErrorCode = ErrorCode.INVALID) -> None:
@@ -130,15 +133,21 @@ def _checked(data: UnitInput, unit: Unit | None) -> tuple[dict[str, Any], list[F
     return values, errors
 
 
+def audit_entry(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The changed fields of a unit, before and after, as a log entry keeps them beside the
+    keys Django's admin reads."""
+    changed = [key for key in FIELDS if before.get(key) != after.get(key)]
+    return {"before": {k: before.get(k) for k in changed},
+            "after": {k: after.get(k) for k in changed}}
+
+
 def _log(by: User, unit: Unit, flag: int, before: dict[str, Any], after: dict[str, Any],
          now: datetime | None) -> None:
-    changed = [key for key in FIELDS if before.get(key) != after.get(key)]
-    entry: dict[str, Any] = {"changed": {"fields": [str(FIELDS[k]) for k in changed]}}
-    if flag == ADDITION:
-        entry = {"added": {}}
-    entry["before"] = {k: before.get(k) for k in changed}
-    entry["after"] = {k: after[k] for k in changed}
-    entry["by"] = "console"
+    entry: dict[str, Any] = {"added": {}} if flag == ADDITION else {}
+    values = audit_entry(before, after)
+    if flag != ADDITION:
+        entry["changed"] = {"fields": [str(FIELDS[k]) for k in values["after"]]}
+    entry |= values | {"by": "console"}
     row = LogEntry(
         user_id=by.pk,
         content_type=ContentType.objects.get_for_model(Unit),
@@ -157,7 +166,7 @@ def create_unit(*, by: User, code: str, data: UnitInput, now: datetime | None = 
     """A new unit under ``data.parent`` (or at the top); refuses a taken or malformed code."""
     _may_edit(by)
     code = code.strip()
-    values, errors = _checked(data, None)
+    values, errors = check(data, None)
     if not CODE.fullmatch(code):
         errors.insert(0, FieldError("code", ErrorCode.INVALID, _(
             "代码用小写字母、数字、下划线或连字符，1 至 40 位，如 eng 或 branch-01。")))
@@ -185,7 +194,7 @@ def change_unit(*, by: User, code: str, data: UnitInput, now: datetime | None = 
     _may_edit(by)
     unit = _locked(code)
     before = snapshot(unit)
-    values, errors = _checked(data, unit)
+    values, errors = check(data, unit)
     if errors:
         raise ValidationFailed("the unit was not changed", errors)
     for name, value in values.items():
@@ -197,6 +206,20 @@ def change_unit(*, by: User, code: str, data: UnitInput, now: datetime | None = 
     return unit
 
 
+def stop_refusal(unit: Unit) -> str:
+    """Why ``unit`` may not be stopped now, or "" when it may."""
+    live = unit.work_orders.model.LIVE  # type: ignore[attr-defined]
+    open_orders = unit.work_orders.filter(status__in=live).count()  # type: ignore[attr-defined]
+    if open_orders:
+        return _("“%(name)s”还有 %(n)d 张在办的处理单，请先办结或转给其他部门，再停用。") % {
+            "name": unit.name, "n": open_orders}
+    children = list(unit.children.filter(active=True).values_list("name", flat=True))
+    if children:
+        return _("“%(name)s”下还有在用的下级部门（%(children)s），请先停用或移走它们。") % {
+            "name": unit.name, "children": "、".join(children)}
+    return ""
+
+
 @transaction.atomic
 def set_unit_active(*, by: User, code: str, active: bool, now: datetime | None = None) -> Unit:
     """Stop a unit (no new work is sent to it), refused while it holds open work orders or has
@@ -205,18 +228,8 @@ def set_unit_active(*, by: User, code: str, active: bool, now: datetime | None =
     unit = _locked(code)
     if unit.active == active:
         return unit
-    if not active:
-        live = unit.work_orders.model.LIVE  # type: ignore[attr-defined]
-        open_orders = unit.work_orders.filter(status__in=live).count()  # type: ignore[attr-defined]
-        if open_orders:
-            raise ValidationFailed.one("active", _(
-                "“%(name)s”还有 %(n)d 张在办的处理单，请先办结或转给其他部门，再停用。")
-                % {"name": unit.name, "n": open_orders})
-        children = list(unit.children.filter(active=True).values_list("name", flat=True))
-        if children:
-            raise ValidationFailed.one("active", _(
-                "“%(name)s”下还有在用的下级部门（%(children)s），请先停用或移走它们。")
-                % {"name": unit.name, "children": "、".join(children)})
+    if not active and (refusal := stop_refusal(unit)):
+        raise ValidationFailed.one("active", refusal)
     before = snapshot(unit)
     unit.active = active
     unit.save(update_fields=["active"])

@@ -10,12 +10,14 @@ from __future__ import annotations
 import types
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.models import Case, Customer, Event, Incident, Proposal, WorkOrder
+from tousu.org import units
 from tousu.org.models import Unit, User
 from tousu.packs.models import PackVersion
 from tousu.web.console.views.units import recomputed
@@ -62,17 +64,60 @@ class ReadOnlyAdmin(NamedAdmin):
         return False
 
 
+class UnitAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The console's checks (``tousu.org.units``) on the admin's unit form too: no loop in the
+    tree, no stopped parent, no stop while work is open, valid office hours."""
+
+    class Meta:
+        model = Unit
+        fields = ("code", "name", "kind", "parent", "head", "routing_keys", "office_hours",
+                  "active")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        unit = self.instance if self.instance.pk else None
+        parent, head = data.get("parent"), data.get("head")
+        given = units.UnitInput(
+            name=data.get("name") or "", kind=data.get("kind") or "",
+            parent=parent.code if parent else "", head=head.username if head else "",
+            office_hours=data.get("office_hours") or "")
+        _values, problems = units.check(given, unit)
+        for problem in problems:
+            if problem.field in self.fields and problem.field not in self.errors:
+                self.add_error(problem.field, problem.message)
+        stopping = unit is not None and unit.active and data.get("active") is False
+        if stopping and (refusal := units.stop_refusal(unit)):  # type: ignore[arg-type]
+            self.add_error("active", refusal)
+        return data
+
+
 @admin.register(Unit)
 class UnitAdmin(NamedAdmin):
-    list_display = ("code", "name", "kind", "parent", "office_hours", "active")
+    form = UnitAdminForm
+    list_display = ("code", "name", "kind", "parent", "head", "office_hours", "active")
     list_filter = ("kind", "active")
     search_fields = ("code", "name")
 
     def save_model(self, request: HttpRequest, obj: Unit, form: Any, change: bool) -> None:
+        # the stored unit before this save, for the log entry's before/after
+        stored = Unit.objects.select_related("parent", "head").filter(pk=obj.pk).first()
+        request._unit_before = units.snapshot(stored) if stored else {}  # type: ignore[attr-defined]
         super().save_model(request, obj, form, change)
         if change and "office_hours" in form.changed_data:
             # deadlines already issued in the old hours are counted again in the new ones
             recomputed(request, obj)
+
+    def construct_change_message(self, request: HttpRequest, form: Any, formsets: Any,
+                                 add: bool = False) -> list[dict[str, Any]]:
+        """Django's message, with the changed fields before and after (as the console logs)."""
+        message = super().construct_change_message(request, form, formsets, add)
+        before = getattr(request, "_unit_before", {})
+        entry = units.audit_entry(before, units.snapshot(form.instance))
+        if message and isinstance(message[0], dict):
+            message[0] |= entry
+        elif entry["after"]:
+            message = [{"changed": {"fields": []}, **entry}]
+        return message
 
 
 @admin.register(User)

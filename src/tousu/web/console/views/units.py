@@ -58,8 +58,10 @@ class UnitForm(forms.Form):
 
 def _shown(value: object, label: str) -> str:
     """A logged value as the page shows it: types and states in words, "—" for none."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
         return str(_("启用") if value else _("停用"))
     if label == str(service.FIELDS["kind"]):
