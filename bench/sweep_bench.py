@@ -172,7 +172,7 @@ def _next_id(table: str) -> int:
 
 
 def reset() -> None:
-    """Undo a previous sweep: its events, notifications and clock state."""
+    """Undo a previous sweep: its events, notifications, clock state and hash chains."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -185,6 +185,8 @@ def reset() -> None:
                 "WHERE swept_due_at IS NOT NULL OR sweep_at IS NOT NULL"
             )
         cursor.execute("UPDATE cases_case SET overdue = false WHERE overdue")
+        # the loaded cases have no other events: their chains start again empty
+        cursor.execute("UPDATE cases_case SET history_digest = '' WHERE history_digest <> ''")
         cursor.execute("VACUUM ANALYZE cases_workorder")
         cursor.execute("VACUUM ANALYZE cases_case")
 
