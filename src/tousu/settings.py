@@ -99,6 +99,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": _database()}
+# PostgreSQL: the hot statements tousu writes out in SQL are prepared once per connection
+# (tousu.cases.prepared); 0 behind a pooler that cannot keep prepared statements.
+TOUSU_PG_PREPARE = os.environ.get("TOUSU_PG_PREPARE", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 
