@@ -76,15 +76,18 @@ class Scope:
             return
         missing = [d for d in dims if (period.code, d.code) not in self._groups]
         plain = tuple(d for d in missing if not d.via_orders)
+        acknowledged: tuple[Figures, Figures] | None = None
+        for dim in missing:
+            if dim.via_orders:
+                found, acknowledged = grouping_sets(self, period, (dim,), joined=True)
+                self._groups[(period.code, dim.code)] = found[dim.code]
         if plain or period.code not in self._totals:
-            found, totals = grouping_sets(self, period, plain)
+            # The joined scan counts every counted work order once: its acknowledge totals
+            # are the totals', so the cases' totals then need no work-order query of their own.
+            found, totals = grouping_sets(self, period, plain, None if plain else acknowledged)
             for dim in plain:
                 self._groups[(period.code, dim.code)] = found[dim.code]
             self._totals.setdefault(period.code, totals)
-        for dim in missing:
-            if dim.via_orders:
-                found, _ = grouping_sets(self, period, (dim,), joined=True)
-                self._groups[(period.code, dim.code)] = found[dim.code]
 
     def period_cases(self, period: Period) -> QuerySet[Case]:
         cases = self.cases.filter(received_at__gte=period.start, received_at__lt=period.end)
@@ -336,10 +339,12 @@ def _case_rows(
     scope: Scope, period: Period, dims: tuple[Dimension, ...], joined: bool = False
 ) -> QuerySet[Any]:
     """One row per case of both periods (``joined``: per case and counted work order, for
-    the handling unit): the period flag, the dimension values, and a boolean column per
-    counted condition."""
+    the handling unit, with that order's acknowledge clock): the period flag, the dimension
+    values, and a boolean column per counted condition."""
     conditions = case_conditions(scope.now, period.previous().start)
     cases = _joined(scope, period, dims[0]) if joined else _span(scope, period)
+    if joined:
+        conditions.update(order_clock(scope.now, via=f"{UNIT_JOIN}__"))
     keys = {_alias(n): F(n) for d in dims for n in d.case_fields}
     flags = {f"_c_{n}": ExpressionWrapper(q, BooleanField()) for n, q in conditions.items()}
     cases = cases.annotate(**keys, **flags)
@@ -356,13 +361,21 @@ def _order_rows(scope: Scope, period: Period, dims: tuple[Dimension, ...]) -> Qu
 
 
 def grouping_sets(
-    scope: Scope, period: Period, dims: tuple[Dimension, ...], joined: bool = False
+    scope: Scope,
+    period: Period,
+    dims: tuple[Dimension, ...],
+    acknowledged: tuple[Figures, Figures] | None = None,
+    joined: bool = False,
 ) -> tuple[dict[str, tuple[Groups, Groups]], tuple[Figures, Figures]]:
     """PostgreSQL: the figures of ``dims`` and the totals from two scans (the cases, their
-    work orders), each grouped all ways at once. ``joined``: ``dims`` is the handling unit
-    alone, the cases joined to their work orders (the totals returned then are meaningless:
-    a case counts once per order)."""
+    work orders), each grouped all ways at once. ``acknowledged``: no ``dims``, and the
+    acknowledge totals are known (from a joined scan): the work orders are not read.
+    ``joined``: ``dims`` is the handling unit alone, the cases joined to their counted work
+    orders, whose acknowledge clock is counted in the same scan; of the totals returned then
+    only the acknowledge counts are right (a case counts once per order, an order once)."""
     case_names = [n for n in FIGURES if not n.startswith("acknowledge_") and n != "count"]
+    if joined:
+        case_names += [n for n in FIGURES if n.startswith("acknowledge_")]
     counts = {"count": "COUNT(*)"}
     counts.update({n: f'COUNT(*) FILTER (WHERE "_c_{n}")' for n in case_names})
     counts["handling_s_sum"] = 'SUM("_handled_s") FILTER (WHERE "_c_handled")'
@@ -375,7 +388,14 @@ def grouping_sets(
     with analytic_queries():
         cases = _case_rows(scope, period, dims, joined)
         case_part = _run_sets(cases, dims, "case_fields", counts)
-        order_part = _run_sets(_order_rows(scope, period, dims), dims, "order_fields", acks)
+        order_part: dict[str, Groups] = {}
+        if acknowledged is not None:
+            order_part[""] = {
+                (flag,): {n: part[n] for n in acks}
+                for flag, part in zip((1, 0), acknowledged, strict=True)
+            }
+        elif not joined:
+            order_part = _run_sets(_order_rows(scope, period, dims), dims, "order_fields", acks)
     found: dict[str, tuple[Groups, Groups]] = {}
     for code in case_part:
         merged: Groups = {}

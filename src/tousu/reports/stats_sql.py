@@ -203,9 +203,10 @@ def case_aggregates(as_of: datetime, since: datetime) -> dict[str, Any]:
     return aggregates
 
 
-def order_clock(as_of: datetime) -> dict[str, Q]:
-    """Acknowledge clock of the work orders (issued, acknowledged or done ones)."""
-    return _clock("acknowledge", "due_acknowledge", "acknowledged_at", as_of)
+def order_clock(as_of: datetime, via: str = "") -> dict[str, Q]:
+    """Acknowledge clock of the work orders (issued, acknowledged or done ones); ``via``: the
+    relation the order is reached through (``"_handling__"`` from a case)."""
+    return _clock("acknowledge", f"{via}due_acknowledge", f"{via}acknowledged_at", as_of)
 
 
 def order_aggregates(as_of: datetime) -> dict[str, Any]:
