@@ -202,7 +202,9 @@ def test_list_query_count_does_not_grow_with_the_page(api_as, org, make_case):
     def queries_for_page() -> int:
         with CaptureQueriesContext(connection) as ctx:
             assert api.get("/cases", {"page_size": 3}).status_code == 200
-        return len(ctx.captured_queries)
+        # without PostgreSQL's planner settings (tousu.cases.plans), which SQLite does not send
+        planner = ("SET LOCAL ", "RESET ")
+        return len([q for q in ctx.captured_queries if not q["sql"].startswith(planner)])
 
     for _ in range(3):
         case = make_case()
@@ -211,7 +213,7 @@ def test_list_query_count_does_not_grow_with_the_page(api_as, org, make_case):
     for _ in range(3):
         make_case(complained_unit="eng")
     assert queries_for_page() == few
-    assert few <= 4  # token, page, count, pack versions
+    assert few <= 3  # page, count, the log of personal data shown (the token is kept)
 
 
 @pytest.mark.parametrize("sort_limit", [20_000, 2], ids=["short_range_sorted", "long_range_walked"])

@@ -20,10 +20,11 @@ from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from tousu.cases.models import Case, Event, PersonalDataView, Proposal, WorkOrder
+from tousu.cases.plans import joins_as_written
 from tousu.cases.search import filter_by_keywords, text_index_plans
 from tousu.cases.services.common import RECORDED
 from tousu.org.models import User
-from tousu.org.permissions import visible_cases, visible_work_orders
+from tousu.org.permissions import case_scope, visible_cases, visible_work_orders
 from tousu.packs.models import PackVersion
 from tousu.packs.registry import pack_of_version
 from tousu.rules.errors import NotFound
@@ -149,7 +150,10 @@ def _category_codes(code: str, pack: str) -> set[str]:
     return codes
 
 
-def _filter_cases(cases: QuerySet[Case], f: CaseFilters, now: datetime) -> QuerySet[Case]:
+def _filter_cases(
+    cases: QuerySet[Case], f: CaseFilters, now: datetime, matches: list[int] | None = None
+) -> QuerySet[Case]:
+    """``matches``: the keyword's probe (``_keyword_ids``) when the caller has read it."""
     exact = {"status": f.status, "severity": f.severity, "channel": f.channel, "pack": f.pack}
     cases = cases.filter(**{k: v for k, v in exact.items() if v})
     if f.category:
@@ -170,19 +174,24 @@ def _filter_cases(cases: QuerySet[Case], f: CaseFilters, now: datetime) -> Query
     if f.created_before:
         cases = cases.filter(created_at__lt=f.created_before)
     if f.q.strip():
-        cases = _keyword_filter(cases, f.q)
+        ids = matches if matches is not None else _keyword_ids(f.q, KEYWORD_ID_LIMIT + 1)
+        cases = _keyword_filter(cases, f.q, ids)
     return cases
 
 
-def _keyword_filter(cases: QuerySet[Case], q: str) -> QuerySet[Case]:
-    """Full-text filter in two steps. Under ``ORDER BY next_due_at LIMIT 20`` the planner
-    cannot tell a rare word from a common one: for a rare word it walks the whole due index,
-    testing every row. So the matching ids are read first from the text index; when there are
-    few, the page is built from them; when there are many, walking the due index finds a page
-    quickly and the plain filter is used."""
+def _keyword_ids(q: str, limit: int) -> list[int]:
+    """Up to ``limit`` ids of the cases matching ``q``, read from the text index."""
     matching = filter_by_keywords(Case.objects.all(), q).values_list("pk", flat=True)
     with text_index_plans():
-        ids = list(matching[: KEYWORD_ID_LIMIT + 1])
+        return list(matching[:limit])
+
+
+def _keyword_filter(cases: QuerySet[Case], q: str, ids: list[int]) -> QuerySet[Case]:
+    """Full-text filter in two steps. Under ``ORDER BY next_due_at LIMIT 20`` the planner
+    cannot tell a rare word from a common one: for a rare word it walks the whole due index,
+    testing every row. So the matching ids are read first from the text index (``ids``); when
+    there are few, the page is built from them; when there are many, walking the due index
+    finds a page quickly and the plain filter is used."""
     if len(ids) <= KEYWORD_ID_LIMIT:
         return cases.filter(pk__in=ids)
     return filter_by_keywords(cases, q)
@@ -207,18 +216,23 @@ def _paginate(
     *,
     sliced: bool = False,
     by_text: bool = False,
+    written_joins: bool = False,
+    counted: int | None = None,
 ) -> Page[T]:
-    """Slice ``rows`` (ordered, with its joins; ``sliced``: they are the page already); count
-    ``filtered`` (the bare filter; ``by_text``: it has a full-text condition, which the count
-    reads from the text index)."""
+    """Slice ``rows`` (ordered, with its joins; ``sliced``: they are the page already; with
+    ``written_joins``, joined in the order written); count ``filtered`` (the bare filter;
+    ``by_text``: it has a full-text condition, which the count reads from the text index),
+    unless the caller has ``counted`` it already (up to ``COUNT_LIMIT + 1``)."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
     offset = (page - 1) * page_size
-    items = list(rows if sliced else rows[offset : offset + page_size])
+    with joins_as_written() if written_joins else nullcontext():
+        items = list(rows if sliced else rows[offset : offset + page_size])
     if (items and len(items) < page_size) or (page == 1 and not items):
         return Page(items, offset + len(items), True, page, page_size)  # the last page
-    with text_index_plans() if by_text else nullcontext():
-        counted = filtered.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+    if counted is None:
+        with text_index_plans() if by_text else nullcontext():
+            counted = filtered.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     exact = counted <= COUNT_LIMIT
     return Page(items, min(counted, COUNT_LIMIT), exact, page, page_size)
 
@@ -227,7 +241,16 @@ def case_page(
     user: User, filters: CaseFilters, *, page: int = 1, page_size: int = 20, now: datetime
 ) -> Page[Case]:
     """A page of the cases ``user`` may see, filtered and ordered (SPEC §10 GET /cases)."""
-    cases = _filter_cases(visible_cases(user, Case.objects.all()), filters, now)
+    matches, counted = None, None
+    if filters.q.strip():
+        # the keyword alone, for a user who sees every case: its probe counts the page too
+        alone = case_scope(user) is None and filters == CaseFilters(
+            q=filters.q, ordering=filters.ordering
+        )
+        limit = max(KEYWORD_ID_LIMIT, COUNT_LIMIT) if alone else KEYWORD_ID_LIMIT
+        matches = _keyword_ids(filters.q, limit + 1)
+        counted = len(matches) if alone else None
+    cases = _filter_cases(visible_cases(user, Case.objects.all()), filters, now, matches)
     ordering = ordering_of(filters)
     shown, sliced = cases, ordering is DUE_BY_KEY and not filters.q.strip()
     if sliced:
@@ -245,13 +268,30 @@ def case_page(
         .order_by(*ordering)
     )
     by_text = bool(filters.q.strip())
-    return _paginate(rows, cases, page, page_size, sliced=sliced, by_text=by_text)
+    return _paginate(
+        rows,
+        cases,
+        page,
+        page_size,
+        sliced=sliced,
+        by_text=by_text,
+        written_joins=True,
+        counted=counted,
+    )
 
 
 def case_detail(user: User, number: str) -> Case:
     """One case with everything its page shows, or NotFound when ``user`` may not see it."""
     cases = visible_cases(user, Case.objects.filter(number=number))
-    case = (
+    with joins_as_written():
+        case = _with_its_rows(cases)
+    if case is None:
+        raise NotFound(f"no case numbered '{number}'")
+    return case
+
+
+def _with_its_rows(cases: QuerySet[Case]) -> Case | None:
+    return (
         cases.select_related(*_ROW_RELATED)
         .annotate(repeat_of_number=F("repeat_of__number"))
         .defer("search_text", *_PACK_DEFERRED)
@@ -265,9 +305,6 @@ def case_detail(user: User, number: str) -> Case:
         )
         .first()
     )
-    if case is None:
-        raise NotFound(f"no case numbered '{number}'")
-    return case
 
 
 def registered_case(case: Case) -> Case:
