@@ -16,6 +16,7 @@ from tousu.api import (
     units,
     work_orders,
 )
+from tousu.api.render import FastJSONRenderer
 
 api = NinjaAPI(
     title="tousu",
@@ -25,6 +26,7 @@ api = NinjaAPI(
     '"allowed_actions"}}.',
     urls_namespace="api",
     auth=auth.BearerAuth(),
+    renderer=FastJSONRenderer(),
 )
 errors.install(api)
 public.install(api)
