@@ -310,3 +310,33 @@ def test_a_search_count_is_capped_like_the_list(api_as, make_case, monkeypatch, 
     for page in (1, 2, 3):
         listed |= set(numbers(api.get("/cases", {"q": "漏水", "page_size": 2, "page": page})))
     assert listed == {c.number for c in leaks}
+
+
+@pytest.mark.parametrize("id_limit", [500, 2], ids=["ids_first", "plain_filter"])
+def test_a_keyword_alone_is_counted_by_its_probe_and_other_filters_by_a_count(
+    api_as, org, make_case, monkeypatch, id_limit
+):
+    """For a user who sees every case, the keyword's id probe (up to COUNT_LIMIT + 1 ids)
+    gives the count: no second query. With another filter, or for a user who sees only some
+    cases, the page's own filter is counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tousu.cases import queries
+
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(queries, "KEYWORD_ID_LIMIT", id_limit)
+    leaks = [make_case(description=f"{n}号楼地下车库顶板漏水") for n in range(3)]
+    act(org, "dispatcher", "dispatch", leaks[0], units=["eng"])
+    make_case(description="小区门口路灯不亮")
+    dispatcher = api_as("dispatcher")
+    with CaptureQueriesContext(connection) as captured:
+        alone = dispatcher.get("/cases", {"q": "漏水", "page_size": 2}).json()
+    assert (alone["count"], alone["count_exact"]) == (3, True)
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    filtered = dispatcher.get("/cases", {"q": "漏水", "status": "dispatched", "page_size": 1})
+    assert numbers(filtered) == [leaks[0].number]
+    assert (filtered.json()["count"], filtered.json()["count_exact"]) == (1, True)
+    seen = api_as("handler_eng").get("/cases", {"q": "漏水", "page_size": 1})  # eng's orders
+    assert numbers(seen) == [leaks[0].number]
+    assert (seen.json()["count"], seen.json()["count_exact"]) == (1, True)
