@@ -23,7 +23,12 @@ class _PreparedCursor(psycopg.Cursor[Any]):
 
     def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
         kwargs["prepare"] = True
-        return super().execute(query, params, **kwargs)
+        result = super().execute(query, params, **kwargs)
+        if self._query is None:
+            # a run of an already prepared statement leaves no query behind, and Django's
+            # debug log (query counts in tests) reads the statement from there
+            self._query = self._convert_query(query, params)
+        return result
 
 
 # Django sets psycopg's threshold to None, which turns even an explicit ``prepare=True`` off;
