@@ -45,13 +45,14 @@ def sweep_case(case: Case, orders: list[WorkOrder], batch: Batch) -> None:
     if case.paused_at is None:  # waiting for the customer: every clock stands still
         for _ in range(MAX_ROUNDS):
             run.wakes.clear()
-            # a case found only through a work order has nothing due on its own clock (the
-            # selection would have found it), unless a raise here moved its deadlines
+            # a case found only through a work order has nothing due on its own clock nor an
+            # age upgrade (its next_due_at or sweep_at would have selected it), unless a raise
+            # here moved its deadlines
             own = selected[0] or case.next_due_at != dues[0]
             raised = _case_clock(run) if own else False
             for order in live:
                 raised |= _order_clock(run, order)
-            raised |= _age_upgrades(run)
+            raised |= _age_upgrades(run) if own else False
             if not raised:
                 break
     new = [pending.event for pending in batch.events[first_event:]]
