@@ -12,7 +12,8 @@ undo what the previous sweep did. Then it times, with the query count:
 3. a sweep a minute later, when nothing is due;
 4. the same once VACUUM (autovacuum's job) has cleared the handled rows' old index entries;
 
-and prints the plan of the selection query. Targets: (1) under 10 s, (3) and (4) under 100 ms.
+and prints the plan of the selection query and the verdict of ``tousu verify-history`` on the
+cases the sweep wrote events for. Targets: (1) under 10 s, (3) and (4) under 100 ms.
 CPU time is shown for the sweep process and for its PostgreSQL backend: on a busy machine
 the wall time also counts the wait for a core.
 """
@@ -254,6 +255,20 @@ def explain(now: datetime) -> None:
             print(f"  {line}")
 
 
+def verify_history() -> None:
+    """The hash chain of every case the sweep wrote events for (``tousu verify-history``)."""
+    from tousu.cases.history import check_chains
+
+    started = time.perf_counter()
+    chains = [c for c in check_chains() if c.events]
+    broken = [c for c in chains if c.broken is not None]
+    events = sum(c.events for c in chains)
+    print(f"\nverify-history: {len(chains):,} cases, {events:,} events, {len(broken)} broken "
+          f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
+    for chain in broken[:3]:
+        print(f"  case {chain.number}: {chain.broken}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=1_000_000)
@@ -286,6 +301,7 @@ def main() -> int:
     results.append(timed_sweep("4. after vacuum", NOW + timedelta(minutes=2)))
     print(f"load average after: {_load()} ({os.cpu_count()} cores)")
     explain(NOW + timedelta(minutes=1))
+    verify_history()
     print(json.dumps(results, ensure_ascii=False))
     return 0
 
