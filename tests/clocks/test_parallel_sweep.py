@@ -10,6 +10,7 @@ from django.db import connection, connections
 
 from tests.clocks.helpers import dispatched
 from tests.factories import at, install_packs, make_org
+from tousu.cases.history import check_chains
 from tousu.cases.models import Event
 from tousu.cases.sweep import run_sweep
 from tousu.notify.models import Notification
@@ -54,3 +55,6 @@ def test_two_parallel_sweeps_escalate_each_breach_once():
     # each escalation told its people once: handler step -> two handlers, others one person
     assert Notification.objects.filter(kind="case.escalated").count() == CASES * 4
     assert run_sweep(now).summary() == "nothing to do"
+    # each case's events, from both workers, form one unbroken hash chain
+    chains = list(check_chains())
+    assert len(chains) == CASES and all(c.broken is None for c in chains)
