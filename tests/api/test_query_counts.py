@@ -25,8 +25,9 @@ INTAKE_QUERIES = 7
 # the page (with customer, units, owner, incident and pack version joined), the count, the log
 # of personal data shown unmasked (one INSERT for the page)
 LIST_QUERIES = 3
-# the case (joined as above), its work orders, events, proposals and attachments, the log
-DETAIL_QUERIES = 6
+# the case (joined as above, with whether it has proposals or files: this one has neither, so
+# they are not read), its work orders, events, the log
+DETAIL_QUERIES = 4
 
 
 @pytest.fixture(autouse=True)

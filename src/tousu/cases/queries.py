@@ -16,10 +16,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
-from tousu.cases.models import Case, Event, PersonalDataView, Proposal, WorkOrder
+from tousu.cases.models import Attachment, Case, Event, PersonalDataView, Proposal, WorkOrder
 from tousu.cases.plans import joins_as_written
 from tousu.cases.search import filter_by_keywords, text_index_plans
 from tousu.cases.services.common import RECORDED
@@ -291,20 +300,34 @@ def case_detail(user: User, number: str) -> Case:
 
 
 def _with_its_rows(cases: QuerySet[Case]) -> Case | None:
-    return (
+    """The case with its related rows. Most cases have no proposal and no file: the case's
+    own query says whether they have any, and only those that do are read (each read costs
+    ~0.7 ms of CPU to build, whatever it finds)."""
+    case = (
         cases.select_related(*_ROW_RELATED)
-        .annotate(repeat_of_number=F("repeat_of__number"))
-        .defer("search_text", *_PACK_DEFERRED)
-        .prefetch_related(
-            Prefetch(
-                "work_orders", WorkOrder.objects.select_related("unit", "handler").order_by("id")
-            ),
-            Prefetch("events", Event.objects.select_related("actor").order_by("id")),
-            Prefetch("proposals", Proposal.objects.order_by("round", "id")),
-            "attachments",
+        .annotate(
+            repeat_of_number=F("repeat_of__number"),
+            has_proposals=Exists(Proposal.objects.filter(case=OuterRef("pk"))),
+            has_files=Exists(Attachment.objects.filter(case=OuterRef("pk"))),
         )
+        .defer("search_text", *_PACK_DEFERRED)
         .first()
     )
+    if case is None:
+        return None
+    lookups: list[Any] = [
+        Prefetch("work_orders", WorkOrder.objects.select_related("unit", "handler").order_by("id")),
+        Prefetch("events", Event.objects.select_related("actor").order_by("id")),
+    ]
+    if case.has_proposals:  # type: ignore[attr-defined]
+        lookups.append(Prefetch("proposals", Proposal.objects.order_by("round", "id")))
+    if case.has_files:  # type: ignore[attr-defined]
+        lookups.append(Prefetch("attachments", Attachment.objects.order_by("id")))
+    prefetch_related_objects([case], *lookups)
+    # where ``prefetch_related`` keeps its rows: ``case.proposals.all()`` etc. answer from here
+    case._prefetched_objects_cache.setdefault("proposals", Proposal.objects.none())  # type: ignore[attr-defined]
+    case._prefetched_objects_cache.setdefault("attachments", Attachment.objects.none())  # type: ignore[attr-defined]
+    return case
 
 
 def registered_case(case: Case) -> Case:
