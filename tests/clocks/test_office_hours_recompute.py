@@ -145,6 +145,7 @@ def test_new_hours_on_the_consoles_units_page_recompute(org):
     assert "重新计算 1 张处理单的时限（1 件投诉）" in response.content.decode()
     assert case.work_orders.get().due_acknowledge == at(NINE_TO_SIX_DUE)
     assert kinds(case, "case.deadlines") == ["case.deadlines_recomputed"]
+    assert "按新办公时间重算时限" in client.get(f"/console/cases/{case.number}/").content.decode()
     # a change of another field alone recomputes nothing more
     client.post(f"/console/manage/units/{unit.code}/edit/", {**form, "name": "工程维修部"})
     assert kinds(case, "case.deadlines") == ["case.deadlines_recomputed"]

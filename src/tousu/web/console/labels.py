@@ -166,6 +166,7 @@ EVENTS = {
     "case.near_breach": _("临近超时"),
     "case.clock_paused": _("计时暂停（等待客户）"),
     "case.clock_resumed": _("计时恢复"),
+    "case.deadlines_recomputed": _("按新办公时间重算时限"),
     "case.extension_requested": _("申请延期"),
     "case.extension_approved": _("延期获批"),
     "case.extension_rejected": _("延期未获批"),
