@@ -225,7 +225,9 @@ def set_unit_active(*, by: User, code: str, active: bool, now: datetime | None =
     """Stop a unit (no new work is sent to it), refused while it holds open work orders or has
     sub-units still working; or start it again."""
     _may_edit(by)
-    unit = _locked(code)
+    unit = _locked(code)  # FOR UPDATE: a dispatch share-locks its units (cases.services.common.
+    # lock_units), so one to this unit is either committed, its order counted below, or waits
+    # and then finds the unit stopped
     if unit.active == active:
         return unit
     if not active and (refusal := stop_refusal(unit)):

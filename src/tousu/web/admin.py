@@ -86,8 +86,12 @@ class UnitAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             if problem.field in self.fields and problem.field not in self.errors:
                 self.add_error(problem.field, problem.message)
         stopping = unit is not None and unit.active and data.get("active") is False
-        if stopping and (refusal := units.stop_refusal(unit)):  # type: ignore[arg-type]
-            self.add_error("active", refusal)
+        if stopping:
+            # the row locked before counting its open work (the admin's save runs in one
+            # transaction): a dispatch to it finishes first or sees it stopped (lock_units)
+            locked = Unit.objects.select_for_update().get(pk=unit.pk)  # type: ignore[union-attr]
+            if refusal := units.stop_refusal(locked):
+                self.add_error("active", refusal)
         return data
 
 

@@ -21,13 +21,13 @@ from tousu.cases.models import (
 )
 from tousu.cases.services.common import (
     Actor,
+    lock_units,
     move,
     optional_text,
     record,
     required_text,
     resolve_now,
     state_of,
-    unit_by_code,
 )
 from tousu.cases.services.context import begin
 from tousu.rules import lifecycle
@@ -144,7 +144,9 @@ def dispatch_case(
     now = resolve_now(now)
     if not units:
         raise ValidationFailed.one("units", "name at least one unit to dispatch to")
-    targets = [unit_by_code(code, f"units[{i}]") for i, code in enumerate(units)]
+    # locked before the case, the order of every unit-then-case locker (a unit's office hours
+    # changed in the admin recount its cases' deadlines); a stop waits for this dispatch
+    targets = lock_units(units)
     case, pack = begin(actor, number, expected_version)
     new = lifecycle.decide(state_of(case, pack, now=now), Action.DISPATCH, actor.role)
     holding = set(

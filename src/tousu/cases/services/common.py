@@ -187,6 +187,37 @@ def unit_by_code(code: str, field: str) -> Unit:
     return unit
 
 
+def lock_units(codes: list[str], field: str = "units") -> list[Unit]:
+    """The units named by ``codes``, in that order, each row share-locked (PostgreSQL: FOR
+    SHARE) until the transaction ends, and refused unless still active. Stopping a unit
+    (tousu.org.units) locks its row FOR UPDATE and only then counts its open work orders: a
+    stop and a dispatch to the same unit thus run one after the other, and the stop sees the
+    work order, or the dispatch sees the unit stopped. Shared locks: dispatches to one unit do
+    not wait for each other. One query; rows locked in code order, as every unit lock is
+    (tousu.org.units takes the tree in that order), so that two lockers never wait in a circle.
+    SQLite writes one transaction at a time (transaction_mode IMMEDIATE): nothing to lock."""
+    query = Unit.objects.filter(code__in=set(codes)).order_by("code")
+    if connection.vendor == "postgresql":
+        sql, params = query.query.sql_with_params()
+        # Django locks rows only FOR UPDATE / FOR NO KEY UPDATE, both exclusive among dispatches
+        rows = list(Unit.objects.raw(f"{sql} FOR SHARE", params))
+    else:
+        rows = list(query)
+    # after a wait, a row holds the version its locker committed: ``active`` is current
+    found = {unit.code: unit for unit in rows}
+    units = []
+    for i, code in enumerate(codes):
+        unit = found.get(code)
+        if unit is None:
+            raise ValidationFailed.one(f"{field}[{i}]", f"unknown unit '{code}'", ErrorCode.UNKNOWN)
+        if not unit.active:
+            raise ValidationFailed.one(
+                f"{field}[{i}]", f"unit '{code}' is stopped: no new work can be sent to it"
+            )
+        units.append(unit)
+    return units
+
+
 def required_text(value: str | None, field: str, limit: int) -> str:
     text = (value or "").strip()
     if not text:
