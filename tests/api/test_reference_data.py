@@ -97,6 +97,8 @@ def test_units(api_as):
         "parent": "hq",
         "routing_keys": ["engineering"],
         "office_hours": None,
+        "head": None,
+        "active": True,
     }
     by_code = {u["code"]: u for u in body}
     assert by_code["hq"]["parent"] is None
@@ -107,6 +109,8 @@ def test_units(api_as):
         "parent": "eng",
         "routing_keys": ["partner"],
         "office_hours": None,
+        "head": None,
+        "active": True,
     }
     assert sorted(by_code) == ["eng", "env", "hq", "lift_co", "north", "sec", "svc"]
 
@@ -117,6 +121,46 @@ def test_units_show_a_units_own_office_hours(api_as, org):
     by_code = {u["code"]: u for u in body}
     assert by_code["eng"]["office_hours"] == ["09:00-12:00", "13:30-18:00"]
     assert by_code["sec"]["office_hours"] is None
+
+
+def test_units_name_their_head(api_as, org):
+    Unit.objects.filter(code="eng").update(head=org.users["handler_eng2"])
+    by_code = {u["code"]: u for u in api_as("agent").get("/units").json()}
+    assert by_code["eng"]["head"] == "handler_eng2"
+    assert by_code["sec"]["head"] is None
+
+
+def test_stopped_units_are_listed_only_when_asked(api_as, org):
+    Unit.objects.filter(code="lift_co").update(active=False)
+    api = api_as("dispatcher")
+    listed = {u["code"]: u["active"] for u in api.get("/units").json()}
+    assert "lift_co" not in listed and set(listed.values()) == {True}
+    every = {u["code"]: u["active"] for u in api.get("/units?include_stopped=true").json()}
+    assert every["lift_co"] is False
+    assert sorted(every) == ["eng", "env", "hq", "lift_co", "north", "sec", "svc"]
+    assert "lift_co" not in {u["code"] for u in api.get("/units?include_stopped=false").json()}
+
+
+def test_units_refuse_unknown_or_malformed_parameters(api_as):
+    api = api_as("agent")
+    response = api.get("/units?active=false")
+    assert response.status_code == 422
+    assert error_of(response)["fields"] == [
+        {"field": "active", "code": "unknown", "message": "unknown field 'active'"}
+    ]
+    response = api.get("/units?include_stopped=perhaps")
+    assert response.status_code == 422
+    assert [f["field"] for f in error_of(response)["fields"]] == ["include_stopped"]
+
+
+def test_the_openapi_document_describes_a_units_head_and_state(anonymous):
+    doc = json.loads(anonymous.client.get("/api/v1/openapi.json").content)
+    unit = doc["components"]["schemas"]["UnitOut"]
+    assert {"head", "active"} <= set(unit["required"])
+    assert unit["properties"]["active"]["type"] == "boolean"
+    assert "负责人" in unit["properties"]["head"]["description"]
+    params = doc["paths"]["/api/v1/units"]["get"]["parameters"]
+    assert [(p["name"], p["in"]) for p in params] == [("include_stopped", "query")]
 
 
 def test_openapi_document_is_public_json_with_the_case_paths(anonymous):
