@@ -35,7 +35,7 @@ from tousu.cases.services.common import RECORDED
 from tousu.org.models import User
 from tousu.org.permissions import case_scope, visible_cases, visible_work_orders
 from tousu.packs.models import PackVersion
-from tousu.packs.registry import pack_of_version
+from tousu.packs.registry import pack_of_version, version_row
 from tousu.rules.errors import NotFound
 
 COUNT_LIMIT = 1_000
@@ -118,10 +118,9 @@ def ordering_of(f: CaseFilters) -> tuple[Any, ...]:
 
 # Columns a list row never shows; the search text and the raw script can be large.
 _ROW_DEFERRED = ("search_text", "script", "facts", "references", "findings", "root_cause")
-# Rows joined to a shown case. The pack version comes in the same query, without its source
-# text: the registry keeps parsed packs per version and reads the text only on a cache miss.
-_ROW_RELATED = ("customer", "complained_unit", "first_owner", "incident", "pack_version")
-_PACK_DEFERRED = ("pack_version__source_text",)
+# Rows joined to a shown case. Its pack version is not: the registry keeps the rows
+# (``attach_version_rows``), and joining them cost a join and seven columns per case.
+_ROW_RELATED = ("customer", "complained_unit", "first_owner", "incident")
 # What a list row shows (api.case_json.case_row) and nothing else: each column more is a value
 # to convert and each joined model a full instance to build, 20 times a page.
 _ROW_ONLY = (
@@ -134,13 +133,14 @@ _ROW_ONLY = (
     *("customer__name", "customer__phone", "customer__email", "customer__address"),
     *("customer__household", "complained_unit__code", "first_owner__username"),
     *("incident__title", "incident__size", "pack_version"),
-    # the registry reads what it needs of a version (but its source text, on a cache miss)
-    *(
-        f"pack_version__{f.name}"
-        for f in PackVersion._meta.concrete_fields
-        if f.name != "source_text"
-    ),
 )
+
+
+def attach_version_rows(cases: Iterable[Case]) -> None:
+    """Give each case its PackVersion row from the registry's rows (read once per process)."""
+    for case in cases:
+        if case.pack_version_id:
+            case.pack_version = version_row(case.pack_version_id)
 
 
 def _overdue(now: datetime, prefix: str = "") -> Q:
@@ -277,7 +277,7 @@ def case_page(
         .order_by(*ordering)
     )
     by_text = bool(filters.q.strip())
-    return _paginate(
+    found = _paginate(
         rows,
         cases,
         page,
@@ -287,6 +287,8 @@ def case_page(
         written_joins=True,
         counted=counted,
     )
+    attach_version_rows(found.items)
+    return found
 
 
 def case_detail(user: User, number: str) -> Case:
@@ -296,6 +298,7 @@ def case_detail(user: User, number: str) -> Case:
         case = _with_its_rows(cases)
     if case is None:
         raise NotFound(f"no case numbered '{number}'")
+    attach_version_rows([case])
     return case
 
 
@@ -310,7 +313,7 @@ def _with_its_rows(cases: QuerySet[Case]) -> Case | None:
             has_proposals=Exists(Proposal.objects.filter(case=OuterRef("pk"))),
             has_files=Exists(Attachment.objects.filter(case=OuterRef("pk"))),
         )
-        .defer("search_text", *_PACK_DEFERRED)
+        .defer("search_text")
         .first()
     )
     if case is None:

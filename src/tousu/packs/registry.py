@@ -62,6 +62,15 @@ def install_builtin_packs() -> list[PackVersion]:
     return [install_pack_file(p) for p in builtin_pack_paths() if p.exists()]
 
 
+def version_row(pk: int) -> PackVersion:
+    """Pack version ``pk``'s row, read once per process: a version's text never changes (its
+    ``active`` flag does, and is not to be read from here)."""
+    row = _rows.get(pk)
+    if row is None:
+        row = _rows[pk] = PackVersion.objects.get(pk=pk)
+    return row
+
+
 def pack_of_version(row: PackVersion) -> Pack:
     if row.pk not in _parsed:
         _parsed[row.pk] = load_pack_text(row.source_text, row.filename)
