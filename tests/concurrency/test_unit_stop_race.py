@@ -1,7 +1,10 @@
 """A unit being stopped and a dispatch to it, at the same time, never leave a stopped unit
 holding an open work order: the dispatch share-locks its units and checks them active
-(cases.services.common.lock_units), the stop locks the unit FOR UPDATE and then counts its open
-work (org.units.set_unit_active), so one of the two waits for the other.
+(cases.services.common.lock_units), the stop locks the unit (FOR NO KEY UPDATE) and then counts
+its open work (org.units.set_unit_active, the Django admin's unit form), so one of the two waits
+for the other. The admin's form also locks the whole tree (org.units._tree); with FOR UPDATE
+there, it and a committing dispatch (whose foreign-key checks lock the units its rows name)
+deadlocked: the admin test below caught it.
 
 Each ordering is forced: the first transaction is held open until PostgreSQL shows the second
 one waiting for a row lock, then committed. Without the dispatch's lock, the stop-first case
@@ -10,12 +13,14 @@ fails: the dispatch read the unit active before the stop committed and issued it
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
 
 import pytest
 from django.db import connection, connections, transaction
+from django.test import Client
 
 from tests.factories import Org, install_packs, intake, make_org
 from tousu.cases import services
@@ -152,3 +157,24 @@ def test_free_races_never_leave_a_stopped_unit_with_open_work():
         stopped = not Unit.objects.get(code="sec").active
         assert not (stopped and live), f"round {round_}: stopped with {live} open orders"
         assert stopped or live == 1
+
+
+def test_a_stop_in_the_django_admin_waits_for_a_dispatch_and_is_refused():
+    """The admin's unit form locks the row too before counting the unit's open work."""
+    org, number = _setup()
+    admin = org.users["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    browser = Client()
+    browser.force_login(admin)
+    sec = Unit.objects.get(code="sec")
+    form = {"code": "sec", "name": sec.name, "kind": sec.kind, "parent": str(sec.parent_id),
+            "head": "", "routing_keys": json.dumps(sec.routing_keys), "office_hours": ""}
+    # no "active" in the form: the box unticked, the unit stopped
+    outcome = _race(_dispatch(org, number),
+                    lambda: browser.post(f"/admin/org/unit/{sec.pk}/change/", form))
+    assert outcome["first"].number == number  # type: ignore[attr-defined]
+    page = outcome["second"]
+    assert page.status_code == 200  # type: ignore[attr-defined]  # the form again, refused
+    assert "还有 1 张在办的处理单" in page.content.decode()  # type: ignore[attr-defined]
+    assert Unit.objects.get(code="sec").active is True

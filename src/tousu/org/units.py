@@ -76,8 +76,11 @@ def _may_edit(user: User) -> None:
 
 def _tree() -> dict[int, tuple[str, int | None]]:
     """Every unit's code and parent id, locked: moves are serialised, so two moves at once
-    cannot close a loop between them."""
-    rows = Unit.objects.select_for_update().values_list("id", "code", "parent_id")
+    cannot close a loop between them. FOR NO KEY UPDATE, as every lock here: it waits for a
+    dispatch holding one of the units (FOR SHARE), while the dispatch's foreign-key checks at
+    commit (FOR KEY SHARE on the other units its rows name) do not wait for it, so the two
+    never wait for each other in a circle."""
+    rows = Unit.objects.select_for_update(no_key=True).values_list("id", "code", "parent_id")
     return {pk: (code, parent) for pk, code, parent in rows}
 
 
@@ -181,7 +184,7 @@ def create_unit(*, by: User, code: str, data: UnitInput, now: datetime | None = 
 
 
 def _locked(code: str) -> Unit:
-    unit = Unit.objects.select_for_update().filter(code=code).first()
+    unit = Unit.objects.select_for_update(no_key=True).filter(code=code).first()
     if unit is None:
         raise NotFound(f"no unit '{code}'")
     return unit
@@ -225,8 +228,8 @@ def set_unit_active(*, by: User, code: str, active: bool, now: datetime | None =
     """Stop a unit (no new work is sent to it), refused while it holds open work orders or has
     sub-units still working; or start it again."""
     _may_edit(by)
-    unit = _locked(code)  # FOR UPDATE: a dispatch share-locks its units (cases.services.common.
-    # lock_units), so one to this unit is either committed, its order counted below, or waits
+    unit = _locked(code)  # FOR NO KEY UPDATE: a dispatch share-locks its units (cases.services.
+    # common.lock_units), so one to this unit has committed, its order counted below, or waits
     # and then finds the unit stopped
     if unit.active == active:
         return unit

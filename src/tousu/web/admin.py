@@ -89,7 +89,8 @@ class UnitAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         if stopping:
             # the row locked before counting its open work (the admin's save runs in one
             # transaction): a dispatch to it finishes first or sees it stopped (lock_units)
-            locked = Unit.objects.select_for_update().get(pk=unit.pk)  # type: ignore[union-attr]
+            locked = Unit.objects.select_for_update(no_key=True).get(
+                pk=unit.pk)  # type: ignore[union-attr]
             if refusal := units.stop_refusal(locked):
                 self.add_error("active", refusal)
         return data

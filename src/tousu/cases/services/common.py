@@ -190,7 +190,7 @@ def unit_by_code(code: str, field: str) -> Unit:
 def lock_units(codes: list[str], field: str = "units") -> list[Unit]:
     """The units named by ``codes``, in that order, each row share-locked (PostgreSQL: FOR
     SHARE) until the transaction ends, and refused unless still active. Stopping a unit
-    (tousu.org.units) locks its row FOR UPDATE and only then counts its open work orders: a
+    (tousu.org.units) locks its row (FOR NO KEY UPDATE) and only then counts its open work: a
     stop and a dispatch to the same unit thus run one after the other, and the stop sees the
     work order, or the dispatch sees the unit stopped. Shared locks: dispatches to one unit do
     not wait for each other. One query; rows locked in code order, as every unit lock is
