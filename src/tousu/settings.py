@@ -44,6 +44,15 @@ def _database() -> dict:
         db.setdefault("TEST", {})["NAME"] = str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
     else:
         db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_{os.getpid()}"
+        if os.environ.get("TOUSU_PG_SERVER_BINDING", "1") != "0":
+            # PostgreSQL binds the values, and psycopg prepares a statement on its 5th run on a
+            # connection: planned once, not at every run (PostgreSQL CPU per case detail about
+            # halved, bench/README.md). TOUSU_PG_PREPARE=0 (a pooler that cannot keep prepared
+            # statements) keeps the binding, not the preparing.
+            prepare = os.environ.get("TOUSU_PG_PREPARE", "1") != "0"
+            db.setdefault("OPTIONS", {}).update(
+                server_side_binding=True, prepare_threshold=5 if prepare else None
+            )
     return db
 
 
@@ -99,9 +108,6 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": _database()}
-# PostgreSQL: the hot statements tousu writes out in SQL are prepared once per connection
-# (tousu.cases.prepared); 0 behind a pooler that cannot keep prepared statements.
-TOUSU_PG_PREPARE = os.environ.get("TOUSU_PG_PREPARE", "1") != "0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 

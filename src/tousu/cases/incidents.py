@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 
 from django.db import connection
 
-from tousu.cases import prepared
 from tousu.cases.models import Case, Incident
 from tousu.cases.services.common import SYSTEM, Actor, record
 from tousu.packs.schema import Pack
@@ -99,7 +98,7 @@ def _candidate_rows(case: Case, since: datetime, now: datetime) -> list[tuple]:
     in [since, now], other than the case itself (index ``case_pack_category_received``)."""
     adapt = connection.ops.adapt_datetimefield_value
     params = [case.pack, case.category, adapt(since), adapt(now), case.pk, *EXCLUDED]
-    with prepared.cursor() as cursor:
+    with connection.cursor() as cursor:  # prepared by psycopg from its 5th run (settings)
         cursor.execute(_CANDIDATES_SQL, [*params, MAX_CANDIDATES])
         return cursor.fetchall()
 
