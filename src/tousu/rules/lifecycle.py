@@ -81,6 +81,7 @@ class CaseState:
     live_orders: int = 0  # work orders issued or acknowledged (not done/returned/cancelled)
     issued_orders: int = 0  # work orders waiting to be acknowledged
     done_orders: int = 0
+    stopped_done_orders: int = 0  # done orders at stopped units: a reopening leaves them done
     actor_open_orders: int = 0  # live orders of the acting unit that this action would finish
     proposal_pending: bool = False  # a proposed solution awaits the customer's answer
     follow_up_needed: bool = True  # pack rule: does this request type need a 回访
@@ -144,6 +145,11 @@ DISSATISFIED = _g("dissatisfied", lambda s: s.satisfied is False, "the customer 
 APPEAL_OPEN = _g("appeal_window_open", lambda s: s.appeal_open, "the appeal window has passed")
 HAD_ORDERS = _g(
     "has_work_orders", lambda s: s.done_orders + s.live_orders > 0, "the case was never dispatched"
+)
+REOPENS_WORK = _g(
+    "reopens_work",
+    lambda s: s.live_orders + s.done_orders > s.stopped_done_orders,
+    "every unit that worked on the case is stopped",
 )
 NEVER_DISPATCHED = _g(
     "never_dispatched", lambda s: s.done_orders + s.live_orders == 0, "the case has work orders"
@@ -213,11 +219,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.REPLY, {S.RESOLVED}, S.CLOSED, NO_FOLLOW_UP),
     _t(A.REPLY, {S.RESOLVED}, S.REPLIED, NEEDS_FOLLOW_UP),
     _t(A.FOLLOW_UP, {S.REPLIED}, S.CLOSED, SATISFIED),
-    _t(A.FOLLOW_UP, {S.REPLIED}, S.PROCESSING, DISSATISFIED, HAD_ORDERS),
+    _t(A.FOLLOW_UP, {S.REPLIED}, S.PROCESSING, DISSATISFIED, HAD_ORDERS, REOPENS_WORK),
+    # every unit that worked on it is stopped: the case goes back to be dispatched again
+    _t(A.FOLLOW_UP, {S.REPLIED}, S.REGISTERED, DISSATISFIED, HAD_ORDERS),
     _t(A.FOLLOW_UP, {S.REPLIED}, S.REGISTERED, DISSATISFIED, NEVER_DISPATCHED),
     _t(A.URGE, ACTIVE, SAME),
     _t(A.ESCALATE, ACTIVE, SAME),
-    _t(A.REOPEN, {S.RESOLVED, S.REPLIED, S.CLOSED}, S.PROCESSING, HAD_ORDERS),
+    _t(A.REOPEN, {S.RESOLVED, S.REPLIED, S.CLOSED}, S.PROCESSING, HAD_ORDERS, REOPENS_WORK),
+    _t(A.REOPEN, {S.RESOLVED, S.REPLIED, S.CLOSED}, S.REGISTERED, HAD_ORDERS),
     _t(A.REOPEN, {S.REPLIED, S.CLOSED, S.INVALID, S.WITHDRAWN}, S.REGISTERED, NO_LIVE),
     _t(A.APPEAL, {S.REPLIED, S.CLOSED}, S.REGISTERED, APPEAL_OPEN),
     _t(A.WITHDRAW, ACTIVE, S.WITHDRAWN),

@@ -3,7 +3,9 @@ urging, escalation, reopening, appeal, withdrawal, invalidation and merging."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 
@@ -27,12 +29,13 @@ from tousu.cases.services.common import (
     record,
     required_text,
     resolve_now,
+    share_lock_units,
     state_of,
 )
 from tousu.cases.services.context import begin
 from tousu.rules import lifecycle
 from tousu.rules.errors import ErrorCode, FieldError, ValidationFailed
-from tousu.rules.lifecycle import Action, Status
+from tousu.rules.lifecycle import Action, CaseState, Status
 
 
 @transaction.atomic
@@ -236,14 +239,15 @@ def follow_up_case(
             "satisfaction", f"satisfaction must be one of {', '.join(SATISFACTIONS)}"
         )
     comment = optional_text(comment, "comment", MAX_NOTE)
-    case, pack = begin(actor, number, expected_version)
     satisfied = satisfaction != "dissatisfied"
-    new = lifecycle.decide(
-        state_of(case, pack, satisfied=satisfied, now=now), Action.FOLLOW_UP, actor.role
-    )
+    done = _DoneOrders(number) if not satisfied else None
+    case, pack = begin(actor, number, expected_version)
+    state = state_of(case, pack, satisfied=satisfied, now=now)
+    if done is not None:
+        state = done.read(case, state)
+    new = lifecycle.decide(state, Action.FOLLOW_UP, actor.role)
     case.satisfaction = satisfaction
-    if new == Status.PROCESSING:
-        _reopen_done_orders(case, now)
+    outcome = done.reopen(new) if done is not None else {}
     changed = move(case, new, now, ["satisfaction"])
     clocks.refresh_due(case, pack, now)
     case.save(update_fields=clocks.DUE_FIELDS)
@@ -255,16 +259,57 @@ def follow_up_case(
         before=changed,
         after={"status": new.value},
         reason=comment,
-        data={"satisfaction": satisfaction},
+        data={"satisfaction": satisfaction, **outcome},
     )
     return case
 
 
-def _reopen_done_orders(case: Case, now: datetime) -> None:
-    """Re-investigation goes back to the units that finished the case."""
-    case.work_orders.filter(status=WorkOrder.State.DONE).update(
-        status=WorkOrder.State.ACKNOWLEDGED, done_at=None
-    )
+class _DoneOrders:
+    """Re-investigation (reopen, a dissatisfied follow-up) goes back to the units that finished
+    the case, but a stopped unit gets no open work: its done order stays done. Their units are
+    share-locked (``share_lock_units``) before the case, as a dispatch locks its units, so a
+    stop of one of them either commits first and is seen here or waits for this action and
+    then counts the reopened order."""
+
+    def __init__(self, number: str) -> None:
+        codes = WorkOrder.objects.filter(
+            case__number=number, status=WorkOrder.State.DONE
+        ).values_list("unit__code", flat=True)
+        self.units = share_lock_units(codes)
+        self.orders: list[WorkOrder] = []
+
+    def read(self, case: Case, state: CaseState) -> CaseState:
+        """The case's done orders, now that it is locked; ``state`` told how many are stopped."""
+        self.orders = list(
+            case.work_orders.filter(status=WorkOrder.State.DONE)
+            .select_related("unit")
+            .order_by("pk")
+        )
+        missing = {o.unit.code for o in self.orders} - self.units.keys()
+        if missing:  # finished between the first read and the case's lock: rare
+            self.units.update(share_lock_units(missing))
+        stopped = sum(1 for o in self.orders if not self.units[o.unit.code].active)
+        return replace(state, stopped_done_orders=stopped)
+
+    def reopen(self, new: Status) -> dict[str, Any]:
+        """Reopen the orders at active units when the case goes back to processing; what the
+        event records: the orders left done because their unit is stopped, and whether the
+        case went back to be dispatched instead (every unit stopped)."""
+        stopped = [o for o in self.orders if not self.units[o.unit.code].active]
+        if new == Status.PROCESSING:
+            live = [o.pk for o in self.orders if self.units[o.unit.code].active]
+            WorkOrder.objects.filter(pk__in=live).update(
+                status=WorkOrder.State.ACKNOWLEDGED, done_at=None
+            )
+        if not stopped:
+            return {}
+        outcome: dict[str, Any] = {
+            "not_reopened": [{"work_order": o.pk, "unit": o.unit.code} for o in stopped],
+            "why": "unit_stopped",
+        }
+        if new == Status.REGISTERED:
+            outcome["back_to_dispatch"] = True
+        return outcome
 
 
 @transaction.atomic
@@ -340,10 +385,11 @@ def reopen_case(
 ) -> Case:
     now = resolve_now(now)
     reason = required_text(reason, "reason", MAX_NOTE)
+    done = _DoneOrders(number)
     case, pack = begin(actor, number, expected_version)
-    new = lifecycle.decide(state_of(case, pack, now=now), Action.REOPEN, actor.role)
-    if new == Status.PROCESSING:
-        _reopen_done_orders(case, now)
+    state = done.read(case, state_of(case, pack, now=now))
+    new = lifecycle.decide(state, Action.REOPEN, actor.role)
+    outcome = done.reopen(new)
     case.closed_at = None
     changed = move(case, new, now)
     Case.objects.filter(pk=case.pk).update(closed_at=None)
@@ -357,6 +403,7 @@ def reopen_case(
         before=changed,
         after={"status": new.value},
         reason=reason,
+        data=outcome,
     )
     return case
 

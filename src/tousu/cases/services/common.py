@@ -196,15 +196,7 @@ def lock_units(codes: list[str], field: str = "units") -> list[Unit]:
     not wait for each other. One query; rows locked in code order, as every unit lock is
     (tousu.org.units takes the tree in that order), so that two lockers never wait in a circle.
     SQLite writes one transaction at a time (transaction_mode IMMEDIATE): nothing to lock."""
-    query = Unit.objects.filter(code__in=set(codes)).order_by("code")
-    if connection.vendor == "postgresql":
-        sql, params = query.query.sql_with_params()
-        # Django locks rows only FOR UPDATE / FOR NO KEY UPDATE, both exclusive among dispatches
-        rows = list(Unit.objects.raw(f"{sql} FOR SHARE", params))
-    else:
-        rows = list(query)
-    # after a wait, a row holds the version its locker committed: ``active`` is current
-    found = {unit.code: unit for unit in rows}
+    found = share_lock_units(codes)
     units = []
     for i, code in enumerate(codes):
         unit = found.get(code)
@@ -216,6 +208,23 @@ def lock_units(codes: list[str], field: str = "units") -> list[Unit]:
             )
         units.append(unit)
     return units
+
+
+def share_lock_units(codes: Iterable[str]) -> dict[str, Unit]:
+    """The units named by ``codes`` (stopped ones too), by code, share-locked as ``lock_units``
+    locks them: one query, rows in code order, FOR SHARE on PostgreSQL."""
+    wanted = set(codes)
+    if not wanted:
+        return {}  # an empty IN () compiles to no SQL at all
+    query = Unit.objects.filter(code__in=wanted).order_by("code")
+    if connection.vendor == "postgresql":
+        sql, params = query.query.sql_with_params()
+        # Django locks rows only FOR UPDATE / FOR NO KEY UPDATE, both exclusive among dispatches
+        rows = list(Unit.objects.raw(f"{sql} FOR SHARE", params))
+    else:
+        rows = list(query)
+    # after a wait, a row holds the version its locker committed: ``active`` is current
+    return {unit.code: unit for unit in rows}
 
 
 def required_text(value: str | None, field: str, limit: int) -> str:
