@@ -7,6 +7,7 @@ from __future__ import annotations
 from tests import factories
 from tests.web.conftest import page_text
 from tousu.cases.models import Event, PersonalDataView
+from tousu.org.units import set_unit_active
 
 
 def action_url(case, action: str) -> str:
@@ -169,3 +170,14 @@ def test_roles_without_the_right_see_masked_data_only(client_as, eng_case):
         assert "13800138000" not in page_text(response)
     assert not Event.objects.filter(kind="case.personal_data_viewed").exists()
     assert not PersonalDataView.objects.exists()
+
+
+def test_the_history_says_why_a_reopened_case_went_back_for_dispatch(client_as, org, sec_case):
+    factories.act(org, "handler_sec", "acknowledge", sec_case)
+    factories.act(org, "handler_sec", "resolve", sec_case)
+    factories.act(org, "agent", "reply", sec_case, message="已处理完毕")
+    set_unit_active(by=org.users["admin"], code="sec", active=False)
+    factories.act(org, "quality", "reopen", sec_case, reason="客户反映问题复发")
+    text = page_text(client_as("agent").get(f"/console/cases/{sec_case.number}/"))
+    assert "部门已停用，其处理单未重开：安保部" in text
+    assert "原处理部门都已停用，案件退回待派单" in text

@@ -96,6 +96,18 @@ def _clock(data: dict[str, Any], units: Mapping[str, str]) -> list[str]:
     return lines
 
 
+def _not_reopened(data: dict[str, Any], units: Mapping[str, str]) -> list[str]:
+    """A reopening (reopen, dissatisfied follow-up) leaves the orders of stopped units done."""
+    skipped = data.get("not_reopened") or []
+    if not skipped:
+        return []
+    codes = [o.get("unit") for o in skipped]
+    lines = [_("部门已停用，其处理单未重开：%(units)s") % {"units": _units(codes, units)}]
+    if data.get("back_to_dispatch"):
+        lines.append(_("原处理部门都已停用，案件退回待派单"))
+    return lines
+
+
 Detail = Callable[[dict[str, Any], Mapping[str, str]], list[str]]
 
 DETAILS: dict[str, Detail] = {
@@ -110,7 +122,8 @@ DETAILS: dict[str, Detail] = {
     ),
     "case.followed_up": lambda d, u: [
         _("满意度：%(s)s") % {"s": labels.label(labels.SATISFACTIONS, d.get("satisfaction"))}
-    ],
+    ] + _not_reopened(d, u),
+    "case.reopened": _not_reopened,
     "case.urged": lambda d, u: [_("第 %(n)s 次催办") % {"n": d.get("urge_count", "")}],
     "case.proposed": lambda d, u: _solutions(d.get("solutions") or []),
     "case.merged": lambda d, u: [_("并入：%(n)s") % {"n": d.get("into", "")}],
