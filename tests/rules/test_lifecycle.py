@@ -122,6 +122,37 @@ MOVES = [
         A.FOLLOW_UP,
         S.REGISTERED,
     ),
+    # the pack keeps the work closed after a dissatisfied follow-up (dissatisfied_reopens: false)
+    (
+        "follow_up_dissatisfied_pack_keeps_it_closed",
+        CaseState(S.REPLIED, done_orders=1, satisfied=False, dissatisfied_reopens=False),
+        A.FOLLOW_UP,
+        S.CLOSED,
+    ),
+    (
+        "follow_up_dissatisfied_pack_keeps_it_closed_units_stopped",
+        CaseState(
+            S.REPLIED,
+            done_orders=1,
+            stopped_done_orders=1,
+            satisfied=False,
+            dissatisfied_reopens=False,
+        ),
+        A.FOLLOW_UP,
+        S.CLOSED,
+    ),
+    (
+        "follow_up_dissatisfied_pack_keeps_it_closed_after_window_close",
+        CaseState(S.REPLIED, satisfied=False, dissatisfied_reopens=False),
+        A.FOLLOW_UP,
+        S.CLOSED,
+    ),
+    (
+        "follow_up_satisfied_pack_keeps_it_closed",
+        CaseState(S.REPLIED, done_orders=1, satisfied=True, dissatisfied_reopens=False),
+        A.FOLLOW_UP,
+        S.CLOSED,
+    ),
     ("appeal_in_window", CaseState(S.CLOSED, done_orders=1), A.APPEAL, S.REGISTERED),
     ("withdraw", CaseState(S.PROCESSING, live_orders=1), A.WITHDRAW, S.WITHDRAWN),
     ("mark_invalid", CaseState(S.REGISTERED), A.MARK_INVALID, S.INVALID),
@@ -154,6 +185,11 @@ REFUSED = [
     ("appeal_after_window", CaseState(S.CLOSED, appeal_open=False), A.APPEAL),
     ("reply_before_resolve", CaseState(S.PROCESSING, live_orders=1), A.REPLY),
     ("follow_up_without_rating", CaseState(S.REPLIED), A.FOLLOW_UP),
+    (
+        "follow_up_without_rating_pack_keeps_it_closed",
+        CaseState(S.REPLIED, dissatisfied_reopens=False),
+        A.FOLLOW_UP,
+    ),
     ("urge_closed", CaseState(S.CLOSED), A.URGE),
     ("invalid_after_resolve", CaseState(S.RESOLVED), A.MARK_INVALID),
 ]
@@ -172,6 +208,18 @@ def test_refusal_explains_the_failed_guard():
     state = CaseState(S.PROCESSING, live_orders=1, actor_open_orders=1, proposal_pending=True)
     with pytest.raises(IllegalAction, match="awaits the customer"):
         lifecycle.decide(state, A.RESOLVE)
+
+
+def test_the_dissatisfied_rows_name_the_pack_rule():
+    """Which way a dissatisfied follow-up goes is the pack's fact in the table, not a branch
+    in the service: each dissatisfied row carries one of the two guards on it."""
+    rows = [t for t in lifecycle.TRANSITIONS if lifecycle.DISSATISFIED in t.guards]
+    closing = [t for t in rows if t.target == S.CLOSED]
+    assert [g.name for t in closing for g in t.guards] == ["dissatisfied", "dissatisfied_closes"]
+    assert all(
+        "dissatisfied_reopens" in [g.name for g in t.guards] for t in rows if t not in closing
+    )
+    assert len(rows) == 4
 
 
 def test_auditor_may_take_no_action():

@@ -87,6 +87,7 @@ class CaseState:
     follow_up_needed: bool = True  # pack rule: does this request type need a 回访
     appeal_open: bool = True  # still inside the pack's appeal window
     satisfied: bool | None = None  # follow-up input: True, False (dissatisfied) or not given
+    dissatisfied_reopens: bool = True  # pack rule: a dissatisfied follow-up reopens the work
     pause_allowed: bool = True  # pack rule: clocks stop while waiting for the customer
     clock_paused: bool = False
     extension_pending: bool = False  # a request for more time awaits its approver
@@ -142,6 +143,16 @@ NO_FOLLOW_UP = _g(
 )
 SATISFIED = _g("satisfied", lambda s: s.satisfied is True, "the customer is not satisfied")
 DISSATISFIED = _g("dissatisfied", lambda s: s.satisfied is False, "the customer is satisfied")
+REWORK = _g(
+    "dissatisfied_reopens",
+    lambda s: s.dissatisfied_reopens,
+    "the pack closes a case the customer is dissatisfied with",
+)
+NO_REWORK = _g(
+    "dissatisfied_closes",
+    lambda s: not s.dissatisfied_reopens,
+    "the pack reopens a case the customer is dissatisfied with",
+)
 APPEAL_OPEN = _g("appeal_window_open", lambda s: s.appeal_open, "the appeal window has passed")
 HAD_ORDERS = _g(
     "has_work_orders", lambda s: s.done_orders + s.live_orders > 0, "the case was never dispatched"
@@ -219,10 +230,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.REPLY, {S.RESOLVED}, S.CLOSED, NO_FOLLOW_UP),
     _t(A.REPLY, {S.RESOLVED}, S.REPLIED, NEEDS_FOLLOW_UP),
     _t(A.FOLLOW_UP, {S.REPLIED}, S.CLOSED, SATISFIED),
-    _t(A.FOLLOW_UP, {S.REPLIED}, S.PROCESSING, DISSATISFIED, HAD_ORDERS, REOPENS_WORK),
+    # the pack keeps the work closed: the dissatisfaction is recorded and counted, nothing reopens
+    _t(A.FOLLOW_UP, {S.REPLIED}, S.CLOSED, DISSATISFIED, NO_REWORK),
+    _t(A.FOLLOW_UP, {S.REPLIED}, S.PROCESSING, DISSATISFIED, REWORK, HAD_ORDERS, REOPENS_WORK),
     # every unit that worked on it is stopped: the case goes back to be dispatched again
-    _t(A.FOLLOW_UP, {S.REPLIED}, S.REGISTERED, DISSATISFIED, HAD_ORDERS),
-    _t(A.FOLLOW_UP, {S.REPLIED}, S.REGISTERED, DISSATISFIED, NEVER_DISPATCHED),
+    _t(A.FOLLOW_UP, {S.REPLIED}, S.REGISTERED, DISSATISFIED, REWORK, HAD_ORDERS),
+    _t(A.FOLLOW_UP, {S.REPLIED}, S.REGISTERED, DISSATISFIED, REWORK, NEVER_DISPATCHED),
     _t(A.URGE, ACTIVE, SAME),
     _t(A.ESCALATE, ACTIVE, SAME),
     _t(A.REOPEN, {S.RESOLVED, S.REPLIED, S.CLOSED}, S.PROCESSING, HAD_ORDERS, REOPENS_WORK),

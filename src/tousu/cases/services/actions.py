@@ -232,7 +232,8 @@ def follow_up_case(
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """回访: satisfied → closed; dissatisfied → back to processing for re-investigation."""
+    """回访: satisfied → closed; dissatisfied → back to processing for re-investigation, or
+    closed with the dissatisfaction recorded when the pack says so (``dissatisfied_reopens``)."""
     now = resolve_now(now)
     if satisfaction not in SATISFACTIONS:
         raise ValidationFailed.one(
@@ -293,8 +294,11 @@ class _DoneOrders:
 
     def reopen(self, new: Status) -> dict[str, Any]:
         """Reopen the orders at active units when the case goes back to processing; what the
-        event records: the orders left done because their unit is stopped, and whether the
-        case went back to be dispatched instead (every unit stopped)."""
+        event records: the orders left done because their unit is stopped, whether the case
+        went back to be dispatched instead (every unit stopped), or that the pack's rule kept
+        it closed."""
+        if new == Status.CLOSED:  # the pack keeps a dissatisfied case closed: nothing reopens
+            return {"reopened": False, "why": "pack_rule", "rule": "follow_up.dissatisfied_reopens"}
         stopped = [o for o in self.orders if not self.units[o.unit.code].active]
         if new == Status.PROCESSING:
             live = [o.pk for o in self.orders if self.units[o.unit.code].active]

@@ -112,6 +112,7 @@ def state_of(
             else case.proposals.filter(status="pending").exists()
         ),
         follow_up_needed=case.request_type in pack.follow_up.required_for,
+        dissatisfied_reopens=pack.follow_up.dissatisfied_reopens,
         appeal_open=clocks.appeal_open(case, pack, now) if now else True,
         satisfied=satisfied,
         **clocks.clock_state(case, pack),
