@@ -181,3 +181,20 @@ def test_the_history_says_why_a_reopened_case_went_back_for_dispatch(client_as, 
     text = page_text(client_as("agent").get(f"/console/cases/{sec_case.number}/"))
     assert "部门已停用，其处理单未重开：安保部" in text
     assert "原处理部门都已停用，案件退回待派单" in text
+
+
+def test_the_history_says_the_packs_rule_kept_a_dissatisfied_case_closed(client_as, org):
+    from tousu.packs.loader import DATA_DIR
+    from tousu.packs.registry import install_pack_text
+
+    text = (DATA_DIR / "property.yaml").read_text(encoding="utf-8")
+    install_pack_text(text.replace("dissatisfied_reopens: true", "dissatisfied_reopens: false"),
+                      "property.yaml")  # fmt: skip
+    case = factories.intake(org, category="equipment_water")
+    factories.act(org, "dispatcher", "dispatch", case, units=["eng"])
+    factories.act(org, "handler_eng", "acknowledge", case)
+    factories.act(org, "handler_eng", "resolve", case)
+    factories.act(org, "agent", "reply", case, message="已处理完毕")
+    factories.act(org, "quality", "follow-up", case, satisfaction="dissatisfied")
+    page = page_text(client_as("agent").get(f"/console/cases/{case.number}/"))
+    assert "按本行业规则，客户不满意也不重开处理，案件已结案" in page

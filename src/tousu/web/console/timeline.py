@@ -108,6 +108,13 @@ def _not_reopened(data: dict[str, Any], units: Mapping[str, str]) -> list[str]:
     return lines
 
 
+def _kept_closed(data: dict[str, Any]) -> list[str]:
+    """A dissatisfied follow-up that the pack's rule closes (follow_up.dissatisfied_reopens)."""
+    if data.get("reopened") is False:
+        return [_("按本行业规则，客户不满意也不重开处理，案件已结案")]
+    return []
+
+
 Detail = Callable[[dict[str, Any], Mapping[str, str]], list[str]]
 
 DETAILS: dict[str, Detail] = {
@@ -120,9 +127,11 @@ DETAILS: dict[str, Detail] = {
     "case.closed_at_window": lambda d, u: (
         [_("所用口径：%(text)s") % {"text": d["wording"]}] if d.get("wording") else []
     ),
-    "case.followed_up": lambda d, u: [
-        _("满意度：%(s)s") % {"s": labels.label(labels.SATISFACTIONS, d.get("satisfaction"))}
-    ] + _not_reopened(d, u),
+    "case.followed_up": lambda d, u: (
+        [_("满意度：%(s)s") % {"s": labels.label(labels.SATISFACTIONS, d.get("satisfaction"))}]
+        + _kept_closed(d)
+        + _not_reopened(d, u)
+    ),
     "case.reopened": _not_reopened,
     "case.urged": lambda d, u: [_("第 %(n)s 次催办") % {"n": d.get("urge_count", "")}],
     "case.proposed": lambda d, u: _solutions(d.get("solutions") or []),
