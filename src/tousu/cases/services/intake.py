@@ -360,6 +360,7 @@ def _new_case(
     if outcome is not None:
         case.script = _script_record(outcome, active)
     clocks.refresh_due(case, pack, now)
+    _number(case, now)
     record(  # inserts the case, with its first event's digest
         case,
         "case.registered",
@@ -386,12 +387,10 @@ def _build(
     )
     severity, rank = _severity_of(data, pack)
     customer = _customer(data.customer)
-    number = next_case_number(now)
     pk = next_case_id()
     facts = {k: v for k, v in data.facts.items() if v is not None and k != "responsibility_class"}
     case = Case(
         pk=pk,
-        number=number,
         pack=pack.code,
         pack_version=active.version,
         status=Status.REGISTERED.value,
@@ -419,10 +418,18 @@ def _build(
         updated_at=now,
         escalation_level=pack.escalation_levels[0].code if pack.escalation_levels else "",
     )
-    case.search_text = search.search_text_for(
-        number, customer.name, case.description, case.location
-    )
+    # segmented now, outside the month's serial lock (see _number); the number goes in front
+    case.search_text = search.search_text_for(customer.name, case.description, case.location)
     return case
+
+
+def _number(case: Case, now: datetime) -> None:
+    """Give the case its number, the last step before its row is written: the month's serial
+    row stays locked until COMMIT and every other intake waits for it (it keeps numbers gapless),
+    so nothing that can be done before, such as segmenting the search text, is done after."""
+    case.number = next_case_number(now)
+    words = search.search_text_for(case.number)
+    case.search_text = f"{words} {case.search_text}" if case.search_text else words
 
 
 def _registered_data(
