@@ -22,17 +22,11 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from proc_cpu import process_cpu
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tousu.settings")
 os.environ.setdefault("TOUSU_SECRET_KEY", "bench-secret-not-for-prod")
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def backend_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
-
 
 def main() -> None:
     kind, n = sys.argv[1], int(sys.argv[2])
@@ -75,11 +69,11 @@ def main() -> None:
     for _ in range(10):  # warm: jieba, packs, the connection, psycopg's prepared statements
         one()
     pid = backend()
-    pg, cpu, wall = backend_cpu(pid), time.process_time(), time.perf_counter()
+    pg, cpu, wall = process_cpu(pid), time.process_time(), time.perf_counter()
     for _ in range(n):
         one()
     assert backend() == pid, "the connection was replaced: raise TOUSU_CONN_MAX_AGE"
-    pg, cpu = backend_cpu(pid) - pg, time.process_time() - cpu
+    pg, cpu = process_cpu(pid) - pg, time.process_time() - cpu
     wall = time.perf_counter() - wall
     binding = connection.features.uses_server_side_binding
     print(

@@ -30,6 +30,8 @@ from itertools import accumulate
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from proc_cpu import backend_cpu
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 URL = os.environ.get("STATS_BENCH_URL", "postgresql://postgres@127.0.0.1:5432/tousu_stats_bench")
@@ -403,21 +405,6 @@ def load_average() -> str:
         return Path("/proc/loadavg").read_text().split()[0]
     except OSError:
         return "?"
-
-
-def backend_cpu() -> float:
-    """CPU seconds used so far by this connection's PostgreSQL backend (from /proc: the
-    server runs on this machine). Parallel workers' CPU is not included."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(label: str, fn, repeat: int):

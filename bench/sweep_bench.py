@@ -28,8 +28,9 @@ import random
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from proc_cpu import backend_cpu
 
 BENCH_DB = os.environ.get("SWEEP_BENCH_DB", "tousu_sweep_bench")
 SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
@@ -201,12 +202,12 @@ def timed_sweep(label: str, now: datetime) -> dict[str, object]:
 
     from tousu.cases.sweep import run_sweep
 
-    server_before = server_cpu()
+    server_before = backend_cpu()
     with CaptureQueriesContext(connection) as queries:
         started, cpu = time.perf_counter(), time.process_time()
         report = run_sweep(now)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    server = server_cpu() - server_before
+    server = backend_cpu() - server_before
     result = {"run": label, "seconds": round(seconds, 3), "queries": len(queries),
               "client_cpu": round(cpu, 3), "server_cpu": round(server, 3),
               "cases": report.looked_at, "counts": dict(report.counts)}  # fmt: skip
@@ -222,20 +223,6 @@ def vacuum() -> None:
     with connection.cursor() as cursor:
         for table in ("cases_workorder", "cases_case", "cases_event", "notify_notification"):
             cursor.execute(f"VACUUM ANALYZE {table}")
-
-
-def server_cpu() -> float:
-    """CPU seconds used so far by this connection's PostgreSQL backend (same machine only)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def explain(now: datetime) -> None:
