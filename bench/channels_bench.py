@@ -37,33 +37,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_db import SERVER, fresh_database, setup_django, use_database
+
 BENCH_DB = "tousu_channels_bench"
-SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tousu.settings")
+use_database(BENCH_DB)
 os.environ.setdefault("TOUSU_DATA_DIR", tempfile.mkdtemp(prefix="tousu-channels-bench-"))
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "channels" / "fixtures"
 MAIL_SAMPLES = ("gbk_body.eml", "gb18030.eml", "gb2312_lies.eml", "utf8_qp.eml",
                 "html_only.eml", "attachments.eml", "latin1_lies.eml")  # fmt: skip
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def setup_django() -> None:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    from tousu.packs.registry import install_builtin_packs
-
-    install_builtin_packs()
 
 
 # Varied rows, as a real regulator file is: several categories, many places, different
@@ -117,7 +98,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--mails", type=int, default=300)
     args = parser.parse_args()
-    fresh_database()
+    fresh_database(BENCH_DB)
     setup_django()
     from tousu.channels.mail import parse_mail
     from tousu.channels.transfer_file import read_transfer_file

@@ -22,31 +22,15 @@ import resource
 import time
 from datetime import UTC, datetime, timedelta
 
+from bench_db import ensure_database, setup_django, use_database
+
 from tousu.rules.history import Content  # pure: no Django
 
 BENCH_DB = "tousu_history_bench"
-SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tousu.settings")
+use_database(BENCH_DB)
 
 START = datetime(2026, 10, 1, 1, 0, tzinfo=UTC)
 KINDS = ["case.registered", "case.triaged", "case.dispatched", "case.progress", "case.urged"]
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def setup_django() -> None:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def _text(value: object) -> str:
@@ -201,8 +185,8 @@ def main() -> None:
     parser.add_argument("--per-case", type=int, default=20)
     parser.add_argument("--reload", action="store_true")
     args = parser.parse_args()
-    ensure_database()
-    setup_django()
+    ensure_database(BENCH_DB)
+    setup_django(packs=False)
     from django.db import connection
 
     from tousu.cases.models import Event

@@ -34,33 +34,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from bench_db import SERVER, fresh_database, setup_django, use_database
+
 BENCH_DB = "tousu_incident_bench"
-SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tousu.settings")
+use_database(BENCH_DB)
 os.environ.setdefault("TOUSU_DATA_DIR", tempfile.mkdtemp(prefix="tousu-incident-bench-"))
 
 CATEGORY = "network_weak_signal"
 TEXT = "从今天上午开始手机完全没有信号，打不出电话也上不了网，请尽快抢修"
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def setup_django() -> None:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    from tousu.packs.registry import install_builtin_packs
-
-    install_builtin_packs()
 
 
 def write_transfer_file(path: Path, rows: int, place: str) -> None:
@@ -142,7 +123,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1000)
     args = parser.parse_args()
-    fresh_database()
+    fresh_database(BENCH_DB)
     setup_django()
     print(f"PostgreSQL {SERVER}/{BENCH_DB}; {args.rows} rows; load {os.getloadavg()[0]:.1f}")
     run_import(args.rows, Path(tempfile.mkdtemp(prefix="tousu-incident-bench-files-")))

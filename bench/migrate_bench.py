@@ -33,23 +33,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import history_bench  # noqa: E402  (sets DATABASE_URL to its own database: set ours after)
+from bench_db import fresh_database, use_database  # noqa: E402
 
 BENCH_DB = "tousu_migrate_bench"
-SERVER = history_bench.SERVER
-os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tousu.settings")
+use_database(BENCH_DB)
 
 BEFORE = ("cases", "0012_list_order_indexes")
 GROUP = 1000  # cases whose events interleave (open at the same time)
 EXCLUDED = ("invalid", "withdrawn")
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
 
 
 def migrate_to_before() -> object:
@@ -228,7 +219,7 @@ def main() -> None:
     parser.add_argument("--per-case", type=int, default=10)
     parser.add_argument("--incidents", type=int, default=5_000)
     args = parser.parse_args()
-    fresh_database()
+    fresh_database(BENCH_DB)
     import django
 
     django.setup()

@@ -25,10 +25,11 @@ import sys
 import tempfile
 import time
 
+import bench_db
+from bench_db import fresh_database, use_database
+
 BENCH_DB = "tousu_portal_bench"
-SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tousu.settings")
+use_database(BENCH_DB)
 os.environ.setdefault("TOUSU_DATA_DIR", tempfile.mkdtemp(prefix="tousu-portal-bench-"))
 for name in ("SUBMIT_PER_ADDRESS", "SUBMIT_PER_PHONE", "LOOKUP_PER_ADDRESS"):
     os.environ[f"TOUSU_PUBLIC_{name}"] = "1000000/h"
@@ -36,24 +37,10 @@ for name in ("SUBMIT_PER_ADDRESS", "SUBMIT_PER_PHONE", "LOOKUP_PER_ADDRESS"):
 PNG = b"\x89PNG\r\n\x1a\n" + os.urandom(200 * 1024)
 
 
-def fresh_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
 def setup_django() -> None:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+    bench_db.setup_django()
     from tousu.org.models import Unit
-    from tousu.packs.registry import install_builtin_packs
 
-    install_builtin_packs()
     Unit.objects.create(code="hq", name="客服中心", kind="centre")
 
 
@@ -91,7 +78,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=300, help="requests per step")
     args = parser.parse_args()
-    fresh_database()
+    fresh_database(BENCH_DB)
     setup_django()
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client

@@ -30,33 +30,16 @@ import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bench_db import ensure_database, setup_django, use_database
 from proc_cpu import backend_cpu
 
 BENCH_DB = os.environ.get("SWEEP_BENCH_DB", "tousu_sweep_bench")
-SERVER = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-os.environ["DATABASE_URL"] = f"{SERVER}/{BENCH_DB}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tousu.settings")
+use_database(BENCH_DB)
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Tuesday morning
 CHUNK = 50_000
 SWEEP_KINDS = ("case.escalated", "case.overdue", "case.near_breach", "work_order.near_breach",
                "case.severity_raised", "work_order.progress_reminder")  # fmt: skip
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def setup_django() -> None:
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
 
 
 def org() -> tuple[int, list[int], int, int]:
@@ -262,8 +245,8 @@ def main() -> int:
     parser.add_argument("--late", type=float, default=0.01, help="share past due (0.01)")
     parser.add_argument("--reload", action="store_true", help="drop and load the rows again")
     args = parser.parse_args()
-    ensure_database()
-    setup_django()
+    ensure_database(BENCH_DB)
+    setup_django(packs=False)
     from tousu.cases.models import WorkOrder
 
     if args.reload or WorkOrder.objects.count() != args.orders:
