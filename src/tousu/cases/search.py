@@ -9,13 +9,14 @@ text and builds filters.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import jieba
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
+
+from tousu.cases.plans import planner
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 
@@ -60,24 +61,13 @@ def filter_by_keywords(cases: QuerySet, query: str) -> QuerySet:
     )
 
 
-@contextmanager
-def text_index_plans() -> Iterator[None]:
+def text_index_plans() -> AbstractContextManager[None]:
     """Within the block, PostgreSQL plans read the text's GIN index instead of scanning the
     table. For a capped read of the matches (``… WHERE search_vector @@ q LIMIT n``) the
     planner rates a scan that stops at the n-th match as cheap as the index, but testing each
     row's tsvector costs 5–10 times more than it assumes (158 ms against 13–35 ms for 1,001 of
     15,500 matches at 105k cases). Elsewhere a no-op."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    nested = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # until this transaction ends…
-        try:
-            yield
-        finally:
-            if nested:  # …which is not here: put it back for the rest of the outer one
-                cursor.execute("RESET enable_seqscan")
+    return planner(enable_seqscan="off")
 
 
 def _pg_quote(word: str) -> str:
