@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from tousu.cases import queries
 from tousu.org.permissions import READ_VIEW_LOG
 from tousu.web.console.access import roles_view
+from tousu.web.console.paging import page_links, page_number
 
 BAD_DATE = gettext_lazy("请按 年-月-日 填写日期，如 2026-12-01。")
 PAGE_SIZE = 50
@@ -45,12 +46,18 @@ def source_of(text: str) -> tuple[str, str]:
 class ViewLogForm(forms.Form):
     user = forms.CharField(label=gettext_lazy("查看人（用户名）"), max_length=150, required=False)
     case = forms.CharField(label=gettext_lazy("投诉单号"), max_length=40, required=False)
-    since = forms.DateField(label=gettext_lazy("起始日期"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}),
-                            error_messages={"invalid": BAD_DATE})
-    until = forms.DateField(label=gettext_lazy("截止日期（含）"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}),
-                            error_messages={"invalid": BAD_DATE})
+    since = forms.DateField(
+        label=gettext_lazy("起始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": BAD_DATE},
+    )
+    until = forms.DateField(
+        label=gettext_lazy("截止日期（含）"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": BAD_DATE},
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -72,11 +79,6 @@ def _start_of(day: date | None, days_after: int = 0) -> datetime | None:
     return timezone.make_aware(moment, timezone.get_default_timezone())
 
 
-def _page_number(request: HttpRequest) -> int:
-    text = request.GET.get("page", "1")
-    return int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
-
-
 @roles_view(READ_VIEW_LOG)
 def personal_data(request: HttpRequest) -> HttpResponse:
     form = ViewLogForm(request.GET or None)
@@ -90,19 +92,19 @@ def personal_data(request: HttpRequest) -> HttpResponse:
         since=_start_of(d.get("since")),
         until=_start_of(d.get("until"), days_after=1),  # the day itself included
     )
-    page = queries.personal_data_views(filters, page=_page_number(request), page_size=PAGE_SIZE)
+    page = queries.personal_data_views(filters, page=page_number(request), page_size=PAGE_SIZE)
     rows = [
-        (view, "、".join(str(FIELD_NAMES.get(name, name)) for name in view.fields),
-         *source_of(view.source))
+        (
+            view,
+            "、".join(str(FIELD_NAMES.get(name, name)) for name in view.fields),
+            *source_of(view.source),
+        )
         for view in page.items
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
-        "query": query.urlencode(),
-        "has_next": page.page * page.page_size < page.count or not page.count_exact,
+        **page_links(request, page),
     }
     return render(request, "console/audit/personal_data.html", context)

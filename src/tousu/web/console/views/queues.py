@@ -15,6 +15,7 @@ from tousu.packs.registry import active_packs
 from tousu.web.console import queues
 from tousu.web.console.access import is_htmx, not_found, staff_view
 from tousu.web.console.forms import FilterForm
+from tousu.web.console.paging import page_links, page_number
 
 
 def _start_of(day: date | None, days_after: int = 0) -> datetime | None:
@@ -40,11 +41,6 @@ def _filters(form: FilterForm) -> queries.CaseFilters:
     )
 
 
-def _page_number(request: HttpRequest) -> int:
-    text = request.GET.get("page", "1")
-    return int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
-
-
 @staff_view
 def queue(request: HttpRequest, code: str) -> HttpResponse:
     chosen = queues.QUEUES.get(code)
@@ -54,17 +50,18 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     units = list(Unit.objects.filter(active=True).order_by("code"))
     form = FilterForm(request.GET or None, packs=active_packs(), units=units)
     page = queues.queue_page(
-        request.user, chosen, _filters(form), page=_page_number(request), now=now  # type: ignore[arg-type]
+        request.user,
+        chosen,
+        _filters(form),
+        page=page_number(request),
+        now=now,  # type: ignore[arg-type]
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "queue": chosen,
         "form": form,
         "page": page,
         "rows": queues.rows(request.user, page.items),  # type: ignore[arg-type]
-        "query": query.urlencode(),
-        "has_next": page.page * page.page_size < page.count or not page.count_exact,
+        **page_links(request, page),
         "now": now,
     }
     template = "console/queue/_results.html" if is_htmx(request) else "console/queue.html"
