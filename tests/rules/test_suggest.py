@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jieba
 import pytest
 
+from tousu.cases.search import segment
 from tousu.packs.loader import load_builtin_packs
 from tousu.rules.suggest import Suggestion, suggest_categories
 
@@ -20,7 +20,7 @@ class Cat:
 
 
 def _suggest(pack: str, text: str, limit: int | None = 3) -> list[Suggestion]:
-    return suggest_categories(PACKS[pack].categories, jieba.cut_for_search(text), text, limit)
+    return suggest_categories(PACKS[pack].categories, segment(text), text, limit)
 
 
 # (id, pack, what the customer said, expected first category, its matched keywords)
@@ -88,7 +88,7 @@ def test_more_keywords_win_a_tie_of_characters():
 
 
 def test_same_input_same_order_whatever_the_input_order_of_words():
-    words = list(jieba.cut_for_search("电梯停电困人"))
+    words = segment("电梯停电困人")
     first = suggest_categories(CATS, words, "电梯停电困人")
     assert suggest_categories(CATS, list(reversed(words)), "电梯停电困人") == first
 
