@@ -283,6 +283,7 @@ def info() -> dict:
 def _case(row, f, number, status, customer, text, agent, hq, versions, packs, rng, clocks):
     """One unsaved Case and its (event kind, time) history."""
     from tousu.cases.models import Case
+    from tousu.rules.incidents import normalise
 
     pack = packs[f["pack"]]
     created, modified = row["created"], row["modified"]
@@ -319,6 +320,7 @@ def _case(row, f, number, status, customer, text, agent, hq, versions, packs, rn
         demand=f["demand"],
         received_at=created,
         location=f["location"],
+        place_key=normalise(f["location"]),  # as intake keeps it (tousu.cases.incidents)
         first_owner=agent,
         intake_unit=hq,
         search_text=text,

@@ -120,6 +120,9 @@ class Case(models.Model):
     occurred_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField()
     location = models.CharField(max_length=MAX_SHORT_TEXT, blank=True)
+    # the normalised place (location, else person, order or account) that incident matching
+    # compares (tousu.cases.incidents.place_key); NULL on cases registered before it was kept
+    place_key = models.TextField(null=True, blank=True, editable=False)
     complained_unit = models.ForeignKey(
         "org.Unit",
         null=True,

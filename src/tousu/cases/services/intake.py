@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tousu.cases import clocks, search
-from tousu.cases.incidents import join_incident
+from tousu.cases.incidents import join_incident, place_key
 from tousu.cases.models import (
     CHANNELS,
     MAX_DESCRIPTION,
@@ -418,6 +418,7 @@ def _build(
         updated_at=now,
         escalation_level=pack.escalation_levels[0].code if pack.escalation_levels else "",
     )
+    case.place_key = place_key(case)
     # segmented now, outside the month's serial lock (see _number); the number goes in front
     case.search_text = search.search_text_for(customer.name, case.description, case.location)
     return case
