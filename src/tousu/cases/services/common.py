@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from tousu.cases import clocks, history
+from tousu.cases import bulk_write, clocks, history
 from tousu.cases.models import Case, Event, WorkOrder
 from tousu.notify.service import notify_on_commit
 from tousu.org.models import Unit, User
@@ -157,10 +157,10 @@ def record(
         # digest, and the row is inserted carrying it rather than updated after
         assert case.pk is not None, "a new case's id is reserved before its first event"
         case.history_digest = history.seal([event], "")
-        case.save(force_insert=True)
+        bulk_write.insert_row(case)
     else:
         history.seal_for_case(case, [event])  # the hash chain: one UPDATE of the case's digest
-    event.save()
+    bulk_write.insert_row(event)
     # kept on the instance: the answer to an intake shows them without reading them back
     case.__dict__.setdefault(RECORDED, []).append(event)
     notify_on_commit(event)  # kinds that call for a message: a task once the action commits
