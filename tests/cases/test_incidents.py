@@ -197,6 +197,36 @@ def test_concurrent_joins_lose_no_count():
         assert [u[2] for u in upgrades(case)] == ["same_matter_month"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_complaints_about_one_matter_arriving_together_find_each_other():
+    # no earlier case: each intake can only match the others, so each must see those
+    # committed before it (same pack and category: they wait for each other's matching)
+    install_packs()
+    org = make_org()
+    errors: list[BaseException] = []
+    start = threading.Barrier(THREADS)
+
+    def work(n: int) -> None:
+        try:
+            start.wait()
+            renewal(org, n, hours=0)  # the same time: each is in the others' window
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(1, 1 + THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    incident = Incident.objects.get()
+    assert incident.cases.count() == THREADS
+    assert (incident.size, incident.households) == (THREADS, THREADS)
+
+
 @pytest.mark.django_db
 def test_a_rule_mixing_counts_and_case_facts_grades_each_member_in_full(org):
     path = Path(tousu.packs.__file__).parent / "data" / "internet.yaml"

@@ -153,10 +153,24 @@ class Joined:
     created: bool
 
 
+# pg_advisory_xact_lock(MATCHING_LOCK, hashtext('pack:category')): same-matter matching
+MATCHING_LOCK = 7_070_002
+
+
 def find_same_matter(case: Case, pack: Pack, now: datetime) -> tuple[Case, float] | None:
-    """The most similar recent case of another customer about the same matter, if any."""
+    """The most similar recent case of another customer about the same matter, if any.
+
+    Until the transaction ends, other intakes of the same pack and category wait here, so two
+    complaints about one matter arriving together still find each other: the later looks
+    once the earlier is committed. (PostgreSQL: a transaction-level advisory lock, taken
+    before the case is numbered, so intakes of other categories do not wait; SQLite runs one
+    writer at a time.)"""
     if not case.category:
         return None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            key = f"{case.pack}:{case.category}"
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [MATCHING_LOCK, key])
     found = same.best_match(_matter(case), _candidates(case, pack, now))
     if found is None:
         return None
@@ -164,13 +178,19 @@ def find_same_matter(case: Case, pack: Pack, now: datetime) -> tuple[Case, float
     return other, found.score
 
 
-def join_incident(case: Case, pack: Pack, now: datetime, actor: Actor = SYSTEM) -> Joined | None:
-    """At intake: put ``case`` in the incident of its best same-matter match (creating the
-    incident around the match when it had none) and record it on both. Under the incident's
-    row lock, its counts (``size``: distinct complainants, ``households``) grow when the case
-    brings a new complainant or household; the other members are graded again only when a
-    count reaches a threshold of the pack's rules (``rules.incidents.size_rules``)."""
-    match = find_same_matter(case, pack, now)
+def join_incident(
+    case: Case,
+    pack: Pack,
+    now: datetime,
+    match: tuple[Case, float] | None,
+    actor: Actor = SYSTEM,
+) -> Joined | None:
+    """At intake: put ``case`` in the incident of ``match``, its best same-matter match from
+    ``find_same_matter`` (creating the incident around the match when it had none), and record
+    it on both. Under the incident's row lock, its counts (``size``: distinct complainants,
+    ``households``) grow when the case brings a new complainant or household; the other
+    members are graded again only when a count reaches a threshold of the pack's rules
+    (``rules.incidents.size_rules``)."""
     if match is None:
         return None
     other, score = match

@@ -11,8 +11,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tousu.cases import clocks, search
-from tousu.cases.incidents import join_incident, place_key
+from tousu.cases import bulk_write, clocks, search
+from tousu.cases.incidents import find_same_matter, join_incident, place_key
 from tousu.cases.models import (
     CHANNELS,
     MAX_DESCRIPTION,
@@ -243,7 +243,9 @@ def _severity_of(data: IntakeData, pack: Pack) -> tuple[str, int]:
 
 
 def _customer(data: CustomerData) -> Customer:
-    return Customer.objects.create(**{k: (v or "").strip() for k, v in asdict(data).items()})
+    customer = Customer(**{k: (v or "").strip() for k, v in asdict(data).items()})
+    bulk_write.insert_row(customer)
+    return customer
 
 
 def _body_hash(payload: dict[str, Any]) -> str:
@@ -360,6 +362,9 @@ def _new_case(
     if outcome is not None:
         case.script = _script_record(outcome, active)
     clocks.refresh_due(case, pack, now)
+    # matched before the case is numbered: the search reads the most among the steps, and
+    # the month's serial row stays locked from the number to COMMIT (see _number)
+    match = None if validity.validity == "invalid" else find_same_matter(case, pack, now)
     _number(case, now)
     record(  # inserts the case, with its first event's digest
         case,
@@ -373,7 +378,7 @@ def _new_case(
         _invalidate(case, pack, validity, now)
         return case
     _convert(case, pack, data.facts, actor, now)
-    join_incident(case, pack, now)
+    join_incident(case, pack, now, match)
     apply_upgrades(case, actor, now, trigger="intake")
     return case
 
