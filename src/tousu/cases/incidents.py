@@ -171,7 +171,10 @@ def find_same_matter(case: Case, pack: Pack, now: datetime) -> tuple[Case, float
         with connection.cursor() as cursor:
             key = f"{case.pack}:{case.category}"
             cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [MATCHING_LOCK, key])
-    found = same.best_match(_matter(case), _candidates(case, pack, now))
+    candidates = _candidates(case, pack, now)
+    if not candidates:  # most intakes: no case about the same place (n-grams not needed)
+        return None
+    found = same.best_match(_matter(case), candidates)
     if found is None:
         return None
     other = Case.objects.select_related("customer", "incident").get(pk=found.key)
