@@ -25,7 +25,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Client:
-    """One connection; reconnects when the server closes it (sync gunicorn workers do)."""
+    """One connection; reconnects when the server closes it."""
 
     def __init__(self, port: int, token: str = ""):
         self.port = port
@@ -61,7 +61,7 @@ class Client:
 
 class RawClient:
     """A minimal HTTP/1.1 client for the load: one connection, kept alive while the server
-    allows (gunicorn's threaded workers do, its sync workers close after each answer).
+    allows (granian keeps connections alive).
     Answers need a ``Content-Length`` (Django's always have one)."""
 
     def __init__(self, port: int, token: str = ""):
@@ -277,7 +277,7 @@ def postgres_backends(database: str) -> Callable[[], list[int]]:
 
 
 class Sampler(threading.Thread):
-    """Samples the RSS of the server's process tree (gunicorn master + workers) every 50 ms;
+    """Samples the RSS of the server's process tree (granian's main process + workers) every 50 ms;
     ``begin()``/``end()`` also report CPU seconds of the server, of this client, of PostgreSQL
     and of everything else on the machine (other users' load spoils the figures)."""
 
@@ -307,7 +307,7 @@ class Sampler(threading.Thread):
             self._stop.wait(self.interval)
 
     def breakdown(self) -> list[dict]:
-        """RSS of each process of the server now: the gunicorn master, then the workers."""
+        """RSS of each process of the server now: the server's main process, then the workers."""
         out = []
         for pid in _tree(self.root):
             try:

@@ -82,7 +82,7 @@ def main() -> None:
         status = one()
     plain = []
     cpu = time.process_time()
-    for _ in range(n):  # unprofiled: the request's service time without HTTP and gunicorn
+    for _ in range(n):  # unprofiled: the request's service time without HTTP and the server
         t = time.perf_counter()
         one()
         plain.append(time.perf_counter() - t)

@@ -1,7 +1,7 @@
 """API benchmark of tousu: intake over HTTP, then reads at 100k cases, on PostgreSQL and SQLite.
 
     .venv/bin/python bench/run_api_bench.py --db both [--intake 5000] [--bulk 100000]
-                                           [--requests 300] [--concurrency 8] [--read-concurrency 2]
+                                           [--requests 300] [--concurrency 4] [--read-concurrency 2]
 
 For each database: a fresh database (PostgreSQL: drop + create ``--pg-db``, default
 ``tousu_bench``; SQLite: a fresh data folder), ``tousu migrate``, packs + a small org + API users (bench/bulk_load.py setup),
@@ -81,8 +81,6 @@ def bench_env(db: str, args: argparse.Namespace) -> dict:
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_URL", None)
-    if args.gunicorn_args:  # gunicorn reads extra options from the environment
-        env["GUNICORN_CMD_ARGS"] = args.gunicorn_args
     if db == "postgres" and not args.reads_only:
         sh(["dropdb", *PG_ADMIN, "--if-exists", "--force", args.pg_db], env)
         sh(["createdb", *PG_ADMIN, args.pg_db], env)
@@ -134,7 +132,7 @@ def start_server(
 
 def stop_server(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)  # our own session: gunicorn master + its workers
+        os.killpg(proc.pid, signal.SIGTERM)  # our own session: granian's main process + workers
         try:
             proc.wait(20)
         except subprocess.TimeoutExpired:
@@ -354,8 +352,8 @@ def table(results: list[dict]) -> str:
             f"first-requests max {r['warmup']['max_ms']} ms"
         )
     lines.append(
-        "latencies in ms; srv-cpu / pg-cpu / cl-cpu: CPU ms per request of gunicorn "
-        "(master+workers), of its PostgreSQL backends and of this load generator; others: share "
+        "latencies in ms; srv-cpu / pg-cpu / cl-cpu: CPU ms per request of the server "
+        "(granian main process + workers), of its PostgreSQL backends and of this load generator; others: share "
         "of all CPUs used by other processes meanwhile"
     )
     return "\n".join(lines)
@@ -372,7 +370,12 @@ def main() -> None:
     parser.add_argument("--intake", type=int, default=5000)
     parser.add_argument("--bulk", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--concurrency", type=int, default=8, help="client threads for intake")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=4,
+        help="client threads for intake: two per request the server serves at once (2 workers x 1 thread)",
+    )
     parser.add_argument("--read-concurrency", type=int, default=2, help="client threads for reads")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, help="threads per worker (tousu serve's default)")
@@ -383,9 +386,6 @@ def main() -> None:
         default=[],
         metavar="NAME=VALUE",
         help="experiment: a PostgreSQL setting for the bench database (repeatable)",
-    )
-    parser.add_argument(
-        "--gunicorn-args", default="", help='experiment: extra gunicorn options, e.g. "--threads 4"'
     )
     parser.add_argument(
         "--reads-only",

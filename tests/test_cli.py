@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.factories import at
 from tousu import demo
-from tousu.cli import gunicorn_argv, main
+from tousu.cli import CommandError, main, server_argv
 from tousu.org.models import Unit, User
 from tousu.packs.loader import builtin_pack_paths, load_pack_file
 from tousu.packs.models import PackVersion
@@ -29,14 +34,75 @@ def test_no_command_prints_help_and_fails(capsys):
     assert "createuser" in capsys.readouterr().out
 
 
-def test_serve_runs_gunicorn_with_the_wsgi_app():
-    argv = gunicorn_argv("127.0.0.1:9000", 3, 4)
-    assert argv[1:4] == ["-m", "gunicorn", "tousu.wsgi:application"]
-    assert argv[argv.index("--bind") + 1] == "127.0.0.1:9000"
+def test_serve_runs_granian_with_the_wsgi_app():
+    argv = server_argv("127.0.0.1:9000", 3, 4)
+    assert argv[1:6] == ["-m", "granian", "--interface", "wsgi", "tousu.wsgi:application"]
+    assert argv[argv.index("--host") + 1] == "127.0.0.1"
+    assert argv[argv.index("--port") + 1] == "9000"
     assert argv[argv.index("--workers") + 1] == "3"
-    # threaded workers keep connections alive (the sync worker closes each one)
-    assert argv[argv.index("--worker-class") + 1] == "gthread"
-    assert argv[argv.index("--threads") + 1] == "4"
+    assert argv[argv.index("--blocking-threads") + 1] == "4"
+
+
+def test_serve_answers_over_http(tmp_path):
+    """The production server for real: migrate a fresh SQLite database, start ``tousu serve``
+    with one worker, and fetch the API's schema and a page of the console."""
+    env = {**os.environ, "TOUSU_DATA_DIR": str(tmp_path), "TOUSU_SECRET_KEY": "serve-test-key"}
+    env.pop("DATABASE_URL", None)
+    tousu = [sys.executable, "-m", "tousu.cli"]
+    subprocess.run([*tousu, "migrate"], env=env, check=True, capture_output=True, timeout=300)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    bind = f"127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 - our own command
+        [*tousu, "serve", "--bind", bind, "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        schema = _get_when_up(f"http://{bind}/api/v1/openapi.json", server)
+        assert schema.status == 200
+        assert b'"/api/v1/cases"' in schema.read()
+        login = urllib.request.urlopen(f"http://{bind}/console/login/", timeout=10)  # noqa: S310
+        assert "登录" in login.read().decode()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _get_when_up(url: str, server: subprocess.Popen, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return urllib.request.urlopen(url, timeout=10)  # noqa: S310 - a loopback URL
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(server.stderr.read().decode()[-2000:]) from None
+            time.sleep(0.2)
+
+
+@pytest.mark.parametrize(
+    ("bind", "where"),
+    [
+        ("[::]:8000", ["--host", "::", "--port", "8000"]),
+        ("unix:/run/tousu.sock", ["--uds", "/run/tousu.sock"]),
+    ],
+    ids=["ipv6", "unix_socket"],
+)
+def test_serve_binds_where_asked(bind, where):
+    argv = server_argv(bind, 1)
+    start = argv.index(where[0])
+    assert argv[start : start + len(where)] == where
+
+
+@pytest.mark.parametrize(
+    "bind", ["8000", "localhost:", "host:port"], ids=["no_host", "no_port", "bad_port"]
+)
+def test_serve_refuses_a_bind_it_cannot_read(bind):
+    with pytest.raises(CommandError, match="--bind"):
+        server_argv(bind, 1)
 
 
 # --- createuser -----------------------------------------------------------------------------
