@@ -116,7 +116,8 @@ def _candidate_rows(case: Case, here: str, since: datetime, now: datetime) -> li
     in [since, now], other than the case itself (index ``case_pack_category_received``), that
     may be about the place whose key is ``here``."""
     adapt = connection.ops.adapt_datetimefield_value
-    params = [case.pack, case.category, adapt(since), adapt(now), case.pk, *EXCLUDED]
+    me = case.pk or 0  # at intake the case is not numbered (nor stored) yet
+    params = [case.pack, case.category, adapt(since), adapt(now), me, *EXCLUDED]
     shortest = same.MIN_CONTAINED_PLACE
     places = [here, shortest, here, len(here), shortest, f"%{here}%"]
     with connection.cursor() as cursor:  # prepared by psycopg from its 5th run (settings)

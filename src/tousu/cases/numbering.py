@@ -20,28 +20,26 @@ def month_of(at: datetime) -> str:
     return at.astimezone(SHANGHAI).strftime("%Y%m")
 
 
-def next_case_number(at: datetime) -> str:
+def number_and_id(at: datetime) -> tuple[str, int]:
+    """The number of the case being registered and the id its row will have, both taken
+    before the row is written: its first event's digest covers the case id, so the row is
+    inserted with that digest instead of being updated right after (an UPDATE writes a new
+    version of the row and of its index entries). PostgreSQL: one statement (the month's
+    serial and the id sequence); SQLite: the rowid it would pick itself (the largest + 1),
+    safe because intake holds the write lock (IMMEDIATE transactions)."""
     month = month_of(at)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO cases_caseserial (month, last) VALUES (%s, 1) "
-            "ON CONFLICT (month) DO UPDATE SET last = cases_caseserial.last + 1 RETURNING last",
-            [month],
-        )
-        (serial,) = cursor.fetchone()
-    return f"{month}{serial:06d}"
-
-
-def next_case_id() -> int:
-    """The id the case being registered will have, taken before its row is written: its
-    first event's digest covers the case id, so the row can then be inserted with that digest
-    instead of being updated right after (an UPDATE writes a new version of the row and of
-    its index entries). PostgreSQL: the id sequence; SQLite: the rowid it would pick itself
-    (the largest + 1), safe because intake holds the write lock (IMMEDIATE transactions)."""
+    upsert = (
+        "INSERT INTO cases_caseserial (month, last) VALUES (%s, 1) "
+        "ON CONFLICT (month) DO UPDATE SET last = cases_caseserial.last + 1 RETURNING last"
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence('cases_case', 'id'))")
+            next_id = "nextval(pg_get_serial_sequence('cases_case', 'id'))"
+            cursor.execute(f"{upsert}, {next_id}", [month])
+            serial, pk = cursor.fetchone()
         else:
+            cursor.execute(upsert, [month])
+            (serial,) = cursor.fetchone()
             cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cases_case")
-        (pk,) = cursor.fetchone()
-    return int(pk)
+            (pk,) = cursor.fetchone()
+    return f"{month}{serial:06d}", int(pk)

@@ -22,7 +22,7 @@ from tousu.cases.models import (
     Customer,
     IdempotencyKey,
 )
-from tousu.cases.numbering import next_case_id, next_case_number
+from tousu.cases.numbering import number_and_id
 from tousu.cases.services.common import (
     SYSTEM,
     Actor,
@@ -392,10 +392,8 @@ def _build(
     )
     severity, rank = _severity_of(data, pack)
     customer = _customer(data.customer)
-    pk = next_case_id()
     facts = {k: v for k, v in data.facts.items() if v is not None and k != "responsibility_class"}
     case = Case(
-        pk=pk,
         pack=pack.code,
         pack_version=active.version,
         status=Status.REGISTERED.value,
@@ -430,10 +428,11 @@ def _build(
 
 
 def _number(case: Case, now: datetime) -> None:
-    """Give the case its number, the last step before its row is written: the month's serial
-    row stays locked until COMMIT and every other intake waits for it (it keeps numbers gapless),
-    so nothing that can be done before, such as segmenting the search text, is done after."""
-    case.number = next_case_number(now)
+    """Give the case its number and its id, the last step before its row is written: the
+    month's serial row stays locked until COMMIT and every other intake waits for it (it keeps
+    numbers gapless), so nothing that can be done before, such as segmenting the search text
+    or looking for the same matter, is done after."""
+    case.number, case.pk = number_and_id(now)
     words = search.search_text_for(case.number)
     case.search_text = f"{words} {case.search_text}" if case.search_text else words
 
