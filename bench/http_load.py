@@ -247,11 +247,13 @@ def _ticks_of(pids: list[int]) -> dict[int, int]:
     return {pid: _rss_and_cpu([pid])[1] for pid in pids if os.path.exists(f"/proc/{pid}")}
 
 
-def _machine_ticks() -> tuple[int, int]:
+def _machine_ticks() -> tuple[int, int, int]:
+    """Busy, total and stolen ticks of all CPUs: steal is time the hypervisor gave another
+    virtual machine (counted busy, but no process of ours or of anyone on this machine)."""
     with open("/proc/stat") as f:
         values = [int(v) for v in f.readline().split()[1:]]
     idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
+    return sum(values) - idle, sum(values), values[7]
 
 
 def postgres_backends(database: str) -> Callable[[], list[int]]:
@@ -325,12 +327,13 @@ class Sampler(threading.Thread):
     def begin(self) -> dict:
         """Start a phase: reset the peak and remember the CPU counters."""
         self.peak = _rss_and_cpu(self.pids)[0]
-        busy, total = _machine_ticks()
+        busy, total, steal = _machine_ticks()
         return {
             "server": _rss_and_cpu(self.pids)[1],
             "client": os.times(),
             "busy": busy,
             "total": total,
+            "steal": steal,
             "db": self._reset_db(),
         }
 
@@ -340,12 +343,13 @@ class Sampler(threading.Thread):
 
     def end(self, start: dict) -> dict:
         rss, server = _rss_and_cpu(self.pids)
-        busy, total = _machine_ticks()
+        busy, total, steal = _machine_ticks()
         c0, c1 = start["client"], os.times()
         client = (c1.user - c0.user) + (c1.system - c0.system)
         server_s = (server - start["server"]) / TICKS
         wall_cpu = (total - start["total"]) / TICKS  # cpu-seconds available (all cores)
         busy_s = (busy - start["busy"]) / TICKS
+        steal_s = (steal - start["steal"]) / TICKS
         seen = {**self._db_seen, **_ticks_of(self.db_pids())}  # exited ones: as last seen
         db_s = sum(t - start["db"].get(pid, 0) for pid, t in seen.items()) / TICKS
         return {
@@ -354,8 +358,9 @@ class Sampler(threading.Thread):
             "cpu_server_s": round(server_s, 1),
             "cpu_client_s": round(client, 1),
             "cpu_postgres_s": round(db_s, 1),
-            "cpu_other_s": round(max(busy_s - server_s - client - db_s, 0), 1),
+            "cpu_other_s": round(max(busy_s - steal_s - server_s - client - db_s, 0), 1),
             "cpu_idle_pct": round(100 * (1 - busy_s / wall_cpu), 1) if wall_cpu else 0,
+            "cpu_steal_pct": round(100 * steal_s / wall_cpu, 1) if wall_cpu else 0,
         }
 
 

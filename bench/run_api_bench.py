@@ -425,7 +425,8 @@ def main() -> None:
         ):
             print(
                 f"  {r['db']:<9} {kind:<14} {row['cpu_server_s']:>6} {row['cpu_client_s']:>6} "
-                f"{row['cpu_postgres_s']:>6} {row['cpu_other_s']:>6}   idle {row['cpu_idle_pct']}%"
+                f"{row['cpu_postgres_s']:>6} {row['cpu_other_s']:>6}   idle {row['cpu_idle_pct']}%, "
+                f"stolen by the hypervisor {row.get('cpu_steal_pct', 0)}%"
             )
     print(f"\nload average {machine['loadavg_start']} -> {machine['loadavg_end']}; JSON: {path}")
 
