@@ -23,6 +23,17 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_active_packs():
+    """The registry remembers each pack's active version for a second; the versions a test
+    installed go with its rolled-back transaction, so each test reads them afresh."""
+    from tousu.packs import registry
+
+    registry.forget_active_ids()
+    yield
+    registry.forget_active_ids()
+
+
 @pytest.fixture
 def packs(db):
     return factories.install_packs()

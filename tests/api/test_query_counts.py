@@ -15,15 +15,16 @@ from tests.api.helpers import intake_body
 
 pytestmark = pytest.mark.django_db
 
-# The token's owner is read once per process every few seconds (tousu.api.auth): the budgets
-# below are those of a token used a moment before, as in steady traffic.
-# active pack version's id, customer, the month's serial and the new case's id (one statement
+# The token's owner is read once per process every few seconds (tousu.api.auth), and each
+# pack's active version once a second (tousu.packs.registry): the budgets below are those of a
+# token and a pack used a moment before, as in steady traffic.
+# customer, the month's serial and the new case's id (one statement
 # on PostgreSQL, two on SQLite; taken before the case row, so that it is inserted with its first
 # event's digest, tousu.cases.history), case, event, incident candidates (the answer's events
 # are those just written, and it echoes what the registrant typed: not logged as a view of
 # personal data); on PostgreSQL also the same-matter lock of the pack and category
 # (tousu.cases.incidents.find_same_matter)
-INTAKE_QUERIES = 7
+INTAKE_QUERIES = 6
 # the page (with customer, units, owner, incident and pack version joined), the count, the log
 # of personal data shown unmasked (one INSERT for the page)
 LIST_QUERIES = 3

@@ -12,6 +12,7 @@ line; the section readers live in ``loader_taxonomy``, ``loader_rules``, ``loade
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -190,8 +191,11 @@ def _build(r: Reader, top: MapView, text: str) -> s.Pack:
     )
 
 
+@lru_cache(maxsize=32)
 def load_pack_text(text: str, filename: str) -> s.Pack:
-    """Parse and validate one pack; ``filename`` is only used in error messages."""
+    """Parse and validate one pack; ``filename`` is only used in error messages. The same
+    text is parsed once per process (a Pack is immutable): installing a stored version again
+    and reading it back, as every test and every new process does, costs ~0.1 s a pack."""
     reader = Reader(filename)
     root = _compose(text, filename)
     return _build(reader, reader.mapping(root, "", _TOP_FIELDS), text)

@@ -1,12 +1,15 @@
 """Installed packs: store each loaded version, and serve the active one per code.
 
 Parsed packs and the rows of active versions are cached per stored version (a row never
-changes but for its ``active`` flag), so a request costs one indexed read of the active
-version's id and no YAML parsing.
+changes but for its ``active`` flag), so a request costs no YAML parsing, and at most one
+indexed read of the active version's id per pack a second: another process's activation
+(``tousu load-pack``) is used by this one within ``ACTIVE_ID_SECONDS``, this process's own at
+once.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,8 @@ from tousu.rules.errors import ErrorCode, ValidationFailed
 
 _parsed: dict[int, Pack] = {}
 _rows: dict[int, PackVersion] = {}  # the active versions' rows read so far
+ACTIVE_ID_SECONDS = 1.0
+_active_ids: dict[str, tuple[int | None, float]] = {}  # code -> (id, time.monotonic() until)
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ def install_pack_text(text: str, filename: str) -> PackVersion:
             if not existing.active:
                 existing.active = True
                 existing.save(update_fields=["active"])
+            _active_ids.pop(pack.code, None)
             return existing
         row = PackVersion.objects.create(
             code=pack.code,
@@ -50,6 +56,7 @@ def install_pack_text(text: str, filename: str) -> PackVersion:
         )
     _parsed.pop(row.pk, None)  # a new row may reuse a rolled-back row's id (tests)
     _rows.pop(row.pk, None)
+    _active_ids.pop(pack.code, None)
     return row
 
 
@@ -78,12 +85,25 @@ def pack_of_version(row: PackVersion) -> Pack:
 
 
 def _active_id(code: str) -> int | None:
-    """The id of pack ``code``'s active version: one indexed read of one column, so that
-    another process's activation is seen at once (the rows themselves never change)."""
+    """The id of pack ``code``'s active version: one indexed read of one column at most once
+    a second (the rows themselves never change), so that another process's activation is
+    seen soon without a query per request."""
+    held = _active_ids.get(code)
+    now = time.monotonic()
+    if held is not None and now < held[1]:
+        return held[0]
     with connection.cursor() as cursor:
         cursor.execute(_ACTIVE_ID_SQL, [code])
         found = cursor.fetchone()
-    return found[0] if found else None
+    pk = found[0] if found else None
+    _active_ids[code] = (pk, now + ACTIVE_ID_SECONDS)
+    return pk
+
+
+def forget_active_ids() -> None:
+    """Read every pack's active version again at its next use (tests: a rolled-back
+    transaction takes installed versions with it)."""
+    _active_ids.clear()
 
 
 _ACTIVE_ID_SQL = "SELECT id FROM packs_packversion WHERE code = %s AND active ORDER BY id LIMIT 1"
