@@ -1,7 +1,7 @@
 """API benchmark of tousu: intake over HTTP, then reads at 100k cases, on PostgreSQL and SQLite.
 
     .venv/bin/python bench/run_api_bench.py --db both [--intake 5000] [--bulk 100000]
-                                           [--requests 300] [--concurrency 4] [--read-concurrency 2]
+                                           [--requests 300] [--concurrency 8] [--read-concurrency 1]
 
 For each database: a fresh database (PostgreSQL: drop + create ``--pg-db``, default
 ``tousu_bench``; SQLite: a fresh data folder), ``tousu migrate``, packs + a small org + API users (bench/bulk_load.py setup),
@@ -373,10 +373,15 @@ def main() -> None:
     parser.add_argument(
         "--concurrency",
         type=int,
-        default=4,
-        help="client threads for intake: two per request the server serves at once (2 workers x 1 thread)",
+        default=8,
+        help="client threads (kept-alive connections) for intake: 4 per worker",
     )
-    parser.add_argument("--read-concurrency", type=int, default=2, help="client threads for reads")
+    parser.add_argument(
+        "--read-concurrency",
+        type=int,
+        default=1,
+        help="client threads for reads (the targets are latencies: one request at a time)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, help="threads per worker (tousu serve's default)")
     parser.add_argument("--warmup", type=int, default=16)
