@@ -164,31 +164,37 @@ def test_an_incident_older_than_its_window_is_counted_again(org):
 THREADS = 6
 
 
+def _all_at_once(register, customers: range) -> list[BaseException]:
+    """Run ``register(n)`` for each customer ``n`` in its own thread, all released together;
+    the errors they raised."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(customers))
+
+    def work(n: int) -> None:
+        try:
+            start.wait()
+            register(n)
+        except BaseException as exc:  # collected and asserted by the caller
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in customers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_joins_lose_no_count():
     install_packs()
     org = make_org()
     renewal(org, 1)
     renewal(org, 2)
-    errors: list[BaseException] = []
-    start = threading.Barrier(THREADS)
 
-    def work(n: int) -> None:
-        try:
-            start.wait()
-            renewal(org, n)
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(3, 3 + THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert _all_at_once(lambda n: renewal(org, n), range(3, 3 + THREADS)) == []
     incident = Incident.objects.get()
     assert incident.cases.count() == 2 + THREADS
     assert (incident.size, incident.households) == (2 + THREADS, 2 + THREADS)
@@ -200,28 +206,12 @@ def test_concurrent_joins_lose_no_count():
 @pytest.mark.django_db(transaction=True)
 def test_complaints_about_one_matter_arriving_together_find_each_other():
     # no earlier case: each intake can only match the others, so each must see those
-    # committed before it (same pack and category: they wait for each other's matching)
+    # committed before it (same pack and category: they wait for each other's matching);
+    # all at the same time, so that each is in the others' window
     install_packs()
     org = make_org()
-    errors: list[BaseException] = []
-    start = threading.Barrier(THREADS)
 
-    def work(n: int) -> None:
-        try:
-            start.wait()
-            renewal(org, n, hours=0)  # the same time: each is in the others' window
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(1, 1 + THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert _all_at_once(lambda n: renewal(org, n, hours=0), range(1, 1 + THREADS)) == []
     incident = Incident.objects.get()
     assert incident.cases.count() == THREADS
     assert (incident.size, incident.households) == (THREADS, THREADS)
