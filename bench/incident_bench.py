@@ -20,6 +20,14 @@ Figures of 2026-12-05 (2 shared cores, load average 3–4, PostgreSQL 15), commi
     tousu import, 1000 identical rows       33.64 s       30 /s   (exit 0)
     intake service, 1000 identical cases    32.62 s       31 /s
       rows/s by tenth: 30 33 33 30 30 30 30 30 32 30
+
+Afternoon of 2026-12-05 (another, slower machine, load average 0.9), commit 7c0c451:
+same-matter search before the case number under a lock per pack and category, candidates
+narrowed by place in SQL (here all 1,000 share the place, so all up to 500 come back):
+
+    tousu import, 1000 identical rows       31.20 s       32 /s   (exit 0)
+    intake service, 1000 identical cases    25.00 s       40 /s
+      rows/s by tenth: 49 50 44 42 37 42 42 33 35 33
 """
 
 from __future__ import annotations
