@@ -195,6 +195,11 @@ def change_unit(*, by: User, code: str, data: UnitInput, now: datetime | None = 
     """Rename, retype, move (never under itself or its own sub-units), set the head and the
     office hours of one unit, all or nothing. Nothing changed: nothing logged."""
     _may_edit(by)
+    if data.parent:
+        # the whole tree first, in code order like every unit lock (check() reads it to refuse
+        # a loop): taking this unit's row before it, two edits at once each held their own
+        # unit and waited for the other's
+        _tree()
     unit = _locked(code)
     before = snapshot(unit)
     values, errors = check(data, unit)
