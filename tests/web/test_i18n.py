@@ -91,13 +91,17 @@ def test_api_errors_do_not_depend_on_the_language(client_as, org):
 def test_units_and_audit_pages_are_english_when_chosen(client_as, org):
     import re
 
+    from tousu.org.units import known_routing_keys
+
     admin = choose_english(client_as("admin"))
+    # unit names and the packs' names of routing keys are data, kept as written
     unit_names = [u.name for u in org.units.values()]
+    unit_names += [n for names in known_routing_keys().values() for n in names.split(" / ")]
     for url in ("/console/manage/units/", "/console/manage/units/eng/edit/",
                 "/console/manage/units/new/", "/console/audit/personal-data/"):
         text = page_text(admin.get(url)).replace("中文", "")  # the language button
         for name in sorted(unit_names, key=len, reverse=True):
-            text = text.replace(name, "")  # unit names are data, kept as written
+            text = text.replace(name, "")
         assert not re.findall(r"[\u4e00-\u9fff]+", text), url
     assert "Add a unit" in page_text(admin.get("/console/manage/units/"))
     assert "Personal data views" in page_text(admin.get("/console/audit/personal-data/"))

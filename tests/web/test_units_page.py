@@ -11,7 +11,10 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 
 from tests import factories
 from tests.web.conftest import page_text
+from tousu.cases.services.intake import _units_for
 from tousu.org.models import Unit
+from tousu.org.units import UnitInput, change_unit
+from tousu.rules.errors import ValidationFailed
 
 LIST = "/console/manage/units/"
 ADD = "/console/manage/units/new/"
@@ -21,14 +24,15 @@ def edit_url(code: str) -> str:
     return f"/console/manage/units/{code}/edit/"
 
 
-def form_of(unit: Unit, **changes: str) -> dict[str, str]:
-    """The edit form as the page fills it, with ``changes``."""
+def form_of(unit: Unit, **changes: object) -> dict[str, object]:
+    """The edit form as the page fills it (its routing keys ticked), with ``changes``."""
     data = {
         "name": unit.name,
         "kind": unit.kind,
         "parent": unit.parent.code if unit.parent_id else "",
         "head": unit.head.username if unit.head_id else "",
         "office_hours": unit.office_hours or "",
+        "routing_keys": list(unit.routing_keys or []),
     }
     return {**data, **changes}
 
@@ -194,6 +198,52 @@ def test_office_hours_saved_and_overlaps_refused(admin, org):
     [entry] = log_of(unit)
     assert entry["after"] == {"office_hours": "09:00-18:00"}
     assert "09:00-18:00" in page_text(admin.get(LIST))
+
+
+def test_routing_keys_are_ticked_on_the_edit_page_and_audited(admin, org):
+    unit = org.units["eng"]
+    page = page_text(admin.get(edit_url("eng")))
+    assert "工程部（engineering）" in page and "秩序维护部（保安）（security）" in page
+    ticked = form_of(unit, routing_keys=["outsourced", "engineering"])
+    response = admin.post(edit_url("eng"), ticked)
+    assert response.status_code == 302
+    assert Unit.objects.get(code="eng").routing_keys == ["engineering", "outsourced"]
+    [entry] = log_of(unit)
+    assert entry["changed"] == {"fields": ["路由标签"]}
+    assert entry["before"] == {"routing_keys": ["engineering"]}
+    assert entry["after"] == {"routing_keys": ["engineering", "outsourced"]}
+    # the dispatch suggestion follows (a script naming "outsourced" now offers eng)
+    assert "eng" in _units_for("outsourced")
+
+
+def test_an_unknown_routing_key_is_refused_and_nothing_stored(admin, org):
+    unit = org.units["eng"]
+    before = list(Unit.objects.order_by("code").values_list("code", "routing_keys"))
+    response = admin.post(edit_url("eng"), form_of(unit, routing_keys=["engineering", "nope"]))
+    assert response.status_code == 422
+    assert "nope" in page_text(response)  # not a choice of the form
+    assert list(Unit.objects.order_by("code").values_list("code", "routing_keys")) == before
+    assert log_of(unit) == []
+
+
+def test_a_key_no_pack_names_stays_until_unticked(admin, org):
+    unit = org.units["north"]  # its key "branch" is named by no builtin pack
+    page = page_text(admin.get(edit_url("north")))
+    assert "branch" in page
+    assert admin.post(edit_url("north"), form_of(unit, name="北区分公司二部")).status_code == 302
+    assert Unit.objects.get(code="north").routing_keys == ["branch"]
+    unit.refresh_from_db()
+    assert admin.post(edit_url("north"), form_of(unit, routing_keys=[])).status_code == 302
+    assert Unit.objects.get(code="north").routing_keys == []
+
+
+def test_the_service_refuses_a_key_no_pack_names(org):
+    data = UnitInput(name="工程部", kind="department", parent="hq", routing_keys=("ghost",))
+    with pytest.raises(ValidationFailed) as refused:
+        change_unit(by=org.users["admin"], code="eng", data=data)
+    assert [e.field for e in refused.value.errors] == ["routing_keys"]
+    assert "ghost" in refused.value.errors[0].message
+    assert Unit.objects.get(code="eng").routing_keys == ["engineering"]
 
 
 def test_stop_and_restart_a_unit(admin, org):

@@ -1,5 +1,6 @@
-"""Unit administration (the organisation tree): add a unit, change its name, type, parent, head
-and office hours, stop or restart it. Called by the console's units pages.
+"""Unit administration (the organisation tree): add a unit, change its name, type, parent, head,
+office hours and routing keys (the packs' handling tags that send work to it), stop or restart
+it. Called by the console's units pages.
 
 Every change is audited in Django's admin log (``LogEntry``), the log the Django admin already
 writes for units, so the admin's "history" of a unit and the console's list of changes show the
@@ -53,6 +54,20 @@ class UnitInput:
     parent: str = ""  # a unit code
     head: str = ""  # a username
     office_hours: str = ""
+    routing_keys: tuple[str, ...] | None = None  # None: left as they are
+
+
+def known_routing_keys() -> dict[str, str]:
+    """The routing keys of the active packs, code → name (names of one code joined when
+    packs name it differently), in code order."""
+    from tousu.packs.registry import active_packs  # packs sit above org in the import order
+
+    names: dict[str, list[str]] = {}
+    for active in active_packs():
+        for key in active.pack.routing_keys:
+            if key.name not in names.setdefault(key.code, []):
+                names[key.code].append(key.name)
+    return {code: " / ".join(names[code]) for code in sorted(names)}
 
 
 def snapshot(unit: Unit) -> dict[str, Any]:
@@ -131,8 +146,18 @@ def check(data: UnitInput, unit: Unit | None) -> tuple[dict[str, Any], list[Fiel
             validate_office_hours(hours)
         except ValidationError as error:
             refuse("office_hours", " ".join(error.messages))
-    values = {"name": name, "kind": data.kind, "parent": parent, "head": head,
-              "office_hours": hours}
+    values: dict[str, Any] = {"name": name, "kind": data.kind, "parent": parent, "head": head,
+                              "office_hours": hours}
+    if data.routing_keys is not None:
+        keys = sorted(set(data.routing_keys))
+        # a key no active pack names any more may stay on a unit that has it, not be added
+        kept = set(unit.routing_keys or []) if unit is not None else set()
+        known = known_routing_keys()
+        unknown = [k for k in keys if k not in known and k not in kept]
+        if unknown:
+            refuse("routing_keys", _("行业包里没有这些路由标签：%(keys)s。")
+                   % {"keys": "、".join(unknown)}, ErrorCode.UNKNOWN)
+        values["routing_keys"] = keys
     return values, errors
 
 

@@ -1,5 +1,5 @@
-"""Units for admins: the tree, add a unit, change one (name, type, parent, head, office hours),
-stop or restart it, and the audited changes. The checks and the audit are
+"""Units for admins: the tree, add a unit, change one (name, type, parent, head, office hours,
+routing keys), stop or restart it, and the audited changes. The checks and the audit are
 ``tousu.org.units``'; this module validates the form and shows the result."""
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ class UnitForm(forms.Form):
     office_hours = forms.CharField(
         label=gettext_lazy("办公时间"), max_length=200, required=False,
         help_text=gettext_lazy("如 08:30-12:00, 13:30-17:30；留空则按行业包或默认的办公时间。"))
+    routing_keys = forms.MultipleChoiceField(
+        label=gettext_lazy("路由标签"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("派单时按这些标签向该部门推荐；标签来自各行业包。"))
 
     def __init__(self, *args: object, editing: Unit | None = None, **kwargs: object) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -47,13 +50,20 @@ class UnitForm(forms.Form):
         self.fields["head"].choices = [("", _("（暂不指定）"))] + [
             (u.username, f"{u.display_name or u.username}（{u.username}）") for u in staff
         ]
+        known = service.known_routing_keys()
+        held = [k for k in (editing.routing_keys or []) if k not in known] if editing else []
+        self.fields["routing_keys"].choices = [
+            *((code, f"{name}（{code}）") for code, name in known.items()),
+            *((code, code) for code in held),  # no pack names it now: kept unless unticked
+        ]
         if editing is not None:
             del self.fields["code"]
 
     def data_in(self) -> service.UnitInput:
         d = self.cleaned_data
         return service.UnitInput(name=d["name"], kind=d["kind"], parent=d.get("parent") or "",
-                                 head=d.get("head") or "", office_hours=d.get("office_hours") or "")
+                                 head=d.get("head") or "", office_hours=d.get("office_hours") or "",
+                                 routing_keys=tuple(d.get("routing_keys") or ()))
 
 
 def _shown(value: object, label: str) -> str:
