@@ -4,15 +4,15 @@ the other members are graded again only when a count reaches a threshold of the 
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 import tousu.packs
+from tests.concurrency.together import run_together
 from tests.factories import at, install_packs, intake, make_org
 from tousu.cases.incidents import incident_facts
 from tousu.cases.models import Case, Event, Incident
@@ -164,29 +164,6 @@ def test_an_incident_older_than_its_window_is_counted_again(org):
 THREADS = 6
 
 
-def _all_at_once(register, customers: range) -> list[BaseException]:
-    """Run ``register(n)`` for each customer ``n`` in its own thread, all released together;
-    the errors they raised."""
-    errors: list[BaseException] = []
-    start = threading.Barrier(len(customers))
-
-    def work(n: int) -> None:
-        try:
-            start.wait()
-            register(n)
-        except BaseException as exc:  # collected and asserted by the caller
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in customers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_joins_lose_no_count():
     install_packs()
@@ -194,7 +171,7 @@ def test_concurrent_joins_lose_no_count():
     renewal(org, 1)
     renewal(org, 2)
 
-    assert _all_at_once(lambda n: renewal(org, n), range(3, 3 + THREADS)) == []
+    assert run_together(lambda n: renewal(org, n), range(3, 3 + THREADS))[1] == []
     incident = Incident.objects.get()
     assert incident.cases.count() == 2 + THREADS
     assert (incident.size, incident.households) == (2 + THREADS, 2 + THREADS)
@@ -211,7 +188,7 @@ def test_complaints_about_one_matter_arriving_together_find_each_other():
     install_packs()
     org = make_org()
 
-    assert _all_at_once(lambda n: renewal(org, n, hours=0), range(1, 1 + THREADS)) == []
+    assert run_together(lambda n: renewal(org, n, hours=0), range(1, 1 + THREADS))[1] == []
     incident = Incident.objects.get()
     assert incident.cases.count() == THREADS
     assert (incident.size, incident.households) == (THREADS, THREADS)

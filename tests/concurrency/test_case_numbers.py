@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
+from tests.concurrency.together import run_together
 from tests.factories import install_packs, intake, make_org
 from tousu.cases.models import Case
 
@@ -18,30 +17,13 @@ PER_THREAD = 50
 def test_parallel_intake_gives_distinct_numbers():
     install_packs()
     org = make_org()
-    numbers: list[str] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    start = threading.Barrier(THREADS)
 
-    def work() -> None:
-        try:
-            start.wait()
-            for _ in range(PER_THREAD):
-                case = intake(org)
-                with lock:
-                    numbers.append(case.number)
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def work(_: int) -> list[str]:
+        return [intake(org).number for _ in range(PER_THREAD)]
 
-    threads = [threading.Thread(target=work) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    batches, errors = run_together(work, range(THREADS))
     assert errors == []
+    numbers = [n for batch in batches for n in batch]
     assert len(numbers) == THREADS * PER_THREAD
     assert len(set(numbers)) == THREADS * PER_THREAD
     assert Case.objects.count() == THREADS * PER_THREAD

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connections
 
+from tests.concurrency.together import run_together
 from tests.factories import install_packs, intake, intake_data, make_org
 from tousu.cases import services
 from tousu.cases.history import check_chains
@@ -20,25 +18,12 @@ def test_parallel_urges_keep_the_case_chain_intact():
     install_packs()
     org = make_org()
     case = intake(org)
-    errors: list[BaseException] = []
-    start = threading.Barrier(THREADS)
 
-    def work(n: int) -> None:
-        try:
-            start.wait()
-            data = intake_data(repeat_of=case.number, description=f"客户第{n + 2}次来电催办")
-            services.intake_case(actor=org.actor("agent"), data=data)
-        except BaseException as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def work(n: int) -> object:
+        data = intake_data(repeat_of=case.number, description=f"客户第{n + 2}次来电催办")
+        return services.intake_case(actor=org.actor("agent"), data=data)
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    _, errors = run_together(work, range(THREADS))
     assert errors == []
     assert Event.objects.filter(case=case, kind="case.urged").count() == THREADS
     chains = {c.number: c for c in check_chains(case.number)}

@@ -10,12 +10,11 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from tests.concurrency.test_unit_stop_race import _race
+from tests.concurrency.test_unit_stop_race import _race, _stop
 from tests.factories import Org, act, install_packs, intake, make_org
 from tousu.cases import services
 from tousu.cases.models import Case, WorkOrder
 from tousu.org.models import Unit
-from tousu.org.units import set_unit_active
 from tousu.rules.errors import ValidationFailed
 
 pytestmark = [
@@ -40,10 +39,6 @@ def _reopen(org: Org, number: str) -> Callable[[], object]:
     return lambda: services.reopen_case(
         actor=org.actor("quality"), number=number, reason="客户反映问题复发"
     )
-
-
-def _stop(org: Org) -> Callable[[], object]:
-    return lambda: set_unit_active(by=org.users["admin"], code="sec", active=False)
 
 
 def test_a_stop_committed_while_a_reopen_waits_sends_the_case_back_for_dispatch():
