@@ -137,7 +137,7 @@ def _serve_in_process(host: str, port: int) -> int:
 # --- serve, migrate --------------------------------------------------------------------------
 
 
-def server_argv(bind: str, workers: int, threads: int = 1, extra: Sequence[str] = ()) -> list[str]:
+def server_argv(bind: str, workers: int, threads: int = 1) -> list[str]:
     """granian serving the WSGI app: HTTP is parsed and answered in Rust, which left an intake
     ~0.6 ms of CPU (of ~5) cheaper than gunicorn's threaded workers (bench/README.md). Each
     worker process runs ``threads`` requests at once (granian's blocking threads); one thread
@@ -164,7 +164,6 @@ def server_argv(bind: str, workers: int, threads: int = 1, extra: Sequence[str] 
         "--blocking-threads",
         str(threads),
         "--access-log",
-        *extra,
     ]
 
 

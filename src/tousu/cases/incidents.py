@@ -132,7 +132,8 @@ def _candidates(case: Case, pack: Pack, now: datetime) -> list[tuple[int, same.M
     mine, here = customer_key(case), place_of(case)
     places: dict[str, bool] = {}
     out = []
-    rows = _candidate_rows(case, same.normalise(here), now - window_for(pack), now)
+    key = case.place_key if case.place_key is not None else place_key(case)  # kept at intake
+    rows = _candidate_rows(case, key, now - window_for(pack), now)
     for pk, location, person, refs, text, customer, phone, email, address in rows:
         if _customer_key(customer, phone, email, address) == mine:
             continue
